@@ -1,0 +1,25 @@
+# tests/: GTest unit tests, CLI tests, fuzz targets, benchmarks.
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_PROGS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TESTUTIL_OBJ = $(BUILD)/obj/tests/unit/testutil.o
+
+$(TESTUTIL_OBJ): CFLAGS_ALL += -DAERO_TESTS_DIR='"$(CURDIR)/tests"'
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTUTIL_OBJ) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(PCAP_LIBS)
+
+-include $(UNIT_SRCS:%.c=$(BUILD)/obj/%.d) $(TESTUTIL_OBJ:.o=.d)
+
+TEST_SCRIPTS += $(sort $(wildcard tests/cli/t_*.sh))
+
+FUZZ_TARGETS += $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_PROGS += $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS)
+
+-include $(BENCH_SRCS:%.c=$(BUILD)/obj/%.d)

@@ -1,0 +1,35 @@
+/* Helpers shared by the GTest unit tests. */
+#ifndef AERO_TESTUTIL_H
+#define AERO_TESTUTIL_H
+
+#include <glib.h>
+#include <stdint.h>
+
+/*
+ * Load tests/vectors/<name>.hex: hex bytes separated by white space; '#'
+ * starts a comment; a line may begin with a 4-hex-digit offset followed by
+ * two spaces (the digest's dump format), which is skipped. Aborts the test
+ * on a missing or malformed file. Free with g_free.
+ */
+guint8 *tu_load_vector(const char *name, gsize *len);
+
+/* Parse a hex string in the same syntax. Aborts on malformed input. */
+guint8 *tu_hex(const char *text, gsize *len);
+
+/* Path of tests/<rel> (env AERO_TESTS_DIR overrides the built-in path). */
+gchar *tu_tests_path(const char *rel);
+
+/* A GRand with a fixed seed (env AERO_TEST_SEED overrides), for
+ * reproducible randomised tests. */
+GRand *tu_rand(void);
+
+/* Fill len bytes from r. */
+void tu_rand_bytes(GRand *r, uint8_t *dst, size_t len);
+
+/* Compare two byte buffers, printing a hex diff on mismatch. */
+#define tu_assert_bytes(a, alen, b, blen) \
+	tu_assert_bytes_impl(__FILE__, __LINE__, (a), (alen), (b), (blen))
+void tu_assert_bytes_impl(const char *file, int line, const uint8_t *a,
+                          gsize alen, const uint8_t *b, gsize blen);
+
+#endif
