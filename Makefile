@@ -25,7 +25,7 @@ BUILD ?= build/cov
 else
 BUILD ?= build
 endif
-FUZZ_BUILD := build/fuzz
+FUZZ_BUILD ?= build/fuzz
 
 # Every Debian package the project needs so far.
 DEB_PACKAGES := gcc make pkg-config libglib2.0-dev libpcap-dev libyaml-dev \
@@ -139,7 +139,7 @@ clean:
 	rm -rf build
 
 # ---------------------------------------------------------------------------
-# libFuzzer targets (clang), one per decoder. Seeds: tests/vectors/<target>-*.hex
+# libFuzzer targets (clang), one per decoder. Seeds of fuzz_X: tests/vectors/X-*.hex
 # plus committed regression inputs in tests/fuzz/regress/<target>/.
 FUZZ_CFLAGS = -std=c11 -O1 -g -D_DEFAULT_SOURCE -Icore/include -Wall -Wextra -Werror \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
@@ -159,7 +159,7 @@ $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS)
 fuzz-build: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 	  d=$(FUZZ_BUILD)/seeds/$$t; rm -rf $$d; mkdir -p $$d; \
-	  for v in tests/vectors/$$t-*.hex; do [ -e "$$v" ] || continue; \
+	  for v in tests/vectors/$${t#fuzz_}-*.hex; do [ -e "$$v" ] || continue; \
 	    tests/fuzz/hex2bin.sh "$$v" > $$d/$$(basename $$v .hex).bin || exit 1; done; \
 	  if [ -d tests/fuzz/regress/$$t ]; then cp tests/fuzz/regress/$$t/* $$d/ 2>/dev/null || true; fi; \
 	done

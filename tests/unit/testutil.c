@@ -121,3 +121,97 @@ tu_assert_bytes_impl(const char *file, int line, const uint8_t *a, gsize alen,
 	g_assertion_message(G_LOG_DOMAIN, file, line, "tu_assert_bytes", s->str);
 	g_string_free(s, TRUE);
 }
+
+static void
+le32(guint8 *p, guint32 v)
+{
+	p[0] = (guint8)v;
+	p[1] = (guint8)(v >> 8);
+	p[2] = (guint8)(v >> 16);
+	p[3] = (guint8)(v >> 24);
+}
+
+void
+tu_pcap_write_raw(const char *path, GPtrArray *packets)
+{
+	GByteArray *f = g_byte_array_new();
+	guint8 gh[24] = {0};
+	GError *err = NULL;
+
+	le32(gh, 0xa1b2c3d4);
+	gh[4] = 2;  /* version 2.4 */
+	gh[6] = 4;
+	le32(gh + 16, 65535);
+	le32(gh + 20, 101); /* LINKTYPE_RAW */
+	g_byte_array_append(f, gh, sizeof gh);
+	for (guint i = 0; i < packets->len; i++) {
+		gsize n;
+		const guint8 *d = g_bytes_get_data(packets->pdata[i], &n);
+		guint8 rh[16];
+		le32(rh, 1700000000u + i);
+		le32(rh + 4, 0);
+		le32(rh + 8, (guint32)n);
+		le32(rh + 12, (guint32)n);
+		g_byte_array_append(f, rh, sizeof rh);
+		g_byte_array_append(f, d, (guint)n);
+	}
+	if (!g_file_set_contents(path, (const gchar *)f->data, f->len, &err))
+		g_error("cannot write %s: %s", path, err->message);
+	g_byte_array_free(f, TRUE);
+}
+
+GPtrArray *
+tu_tshark_fields(const char *pcap, const char *const *fields,
+                 const char *const *extra)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
+	gchar *out = NULL, *errout = NULL;
+	gint status = 0;
+	GError *err = NULL;
+	guint nf = 0;
+
+	g_ptr_array_add(argv, (gpointer) "tshark");
+	g_ptr_array_add(argv, (gpointer) "-n");
+	g_ptr_array_add(argv, (gpointer) "-r");
+	g_ptr_array_add(argv, (gpointer)pcap);
+	for (const char *const *e = extra; e && *e; e++)
+		g_ptr_array_add(argv, (gpointer)*e);
+	g_ptr_array_add(argv, (gpointer) "-T");
+	g_ptr_array_add(argv, (gpointer) "fields");
+	g_ptr_array_add(argv, (gpointer) "-E");
+	g_ptr_array_add(argv, (gpointer) "separator=/t");
+	g_ptr_array_add(argv, (gpointer) "-E");
+	g_ptr_array_add(argv, (gpointer) "occurrence=a");
+	g_ptr_array_add(argv, (gpointer) "-E");
+	g_ptr_array_add(argv, (gpointer) "aggregator=,");
+	for (const char *const *f = fields; *f; f++, nf++) {
+		g_ptr_array_add(argv, (gpointer) "-e");
+		g_ptr_array_add(argv, (gpointer)*f);
+	}
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_sync(NULL, (gchar **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
+	                  NULL, NULL, &out, &errout, &status, &err))
+		g_error("cannot run tshark (install the Debian package tshark): %s",
+		        err->message);
+	if (!g_spawn_check_wait_status(status, &err))
+		g_error("tshark failed: %s\n%s", err->message, errout);
+	gchar **lines = g_strsplit(out, "\n", -1);
+	for (gchar **l = lines; *l; l++) {
+		if (**l == '\0')
+			continue;
+		gchar **cols = g_strsplit(*l, "\t", -1);
+		GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+		guint i = 0;
+		for (const char *const *f = fields; *f; f++, i++)
+			g_hash_table_insert(h, (gpointer)*f,
+			                    g_strdup(i < g_strv_length(cols) ? cols[i] : ""));
+		g_ptr_array_add(rows, h);
+		g_strfreev(cols);
+	}
+	g_strfreev(lines);
+	g_free(out);
+	g_free(errout);
+	g_ptr_array_unref(argv);
+	return rows;
+}

@@ -33,3 +33,20 @@ void tu_assert_bytes_impl(const char *file, int line, const uint8_t *a,
                           gsize alen, const uint8_t *b, gsize blen);
 
 #endif
+
+/* ---- independent decoder cross-check (tshark) --------------------------- */
+
+/* Write packets (GBytes each, starting at an IPv4/IPv6 header) to a classic
+ * pcap file with link type DLT_RAW. Aborts the test on I/O errors. */
+void tu_pcap_write_raw(const char *path, GPtrArray *packets);
+
+/*
+ * Run tshark over a pcap and return one GHashTable per packet mapping each
+ * requested field name to its value(s) as tshark prints them (several
+ * occurrences joined with ','; absent fields map to ""). extra is a
+ * NULL-terminated list of extra tshark arguments (e.g. "-d",
+ * "udp.port==8060,ipv6"). Fails the test if tshark cannot run.
+ * Free with g_ptr_array_unref.
+ */
+GPtrArray *tu_tshark_fields(const char *pcap, const char *const *fields,
+                            const char *const *extra);
