@@ -2,6 +2,8 @@
 #include "aero/wire_common.h"
 #include "bytes.h"
 
+#include <string.h>
+
 const char *
 aero_wire_strerror(int err)
 {
@@ -22,22 +24,62 @@ aero_wire_strerror(int err)
 	}
 }
 
+/* Fold a 64-bit ones'-complement accumulator to 16 bits. */
+static uint32_t
+fold64(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)s;
+}
+
+/*
+ * RFC 1071 section 2 (B): the sum is byte-order independent, so words are
+ * added in native order 32 bits at a time into a 64-bit accumulator and
+ * the folded result is byte-swapped once on little-endian hosts.
+ */
 uint32_t
 aero_wire_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t s = sum;
-	size_t i;
+	uint64_t s = 0;
+	uint32_t w;
 
-	for (i = 0; i + 1 < len; i += 2)
-		s += get16(p + i);
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 32)
-		s = (s & 0xffffffffu) + (s >> 32);
-	/* Keep the partial sum small so callers can chain many chunks. */
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)s;
+	while (len >= 16) {
+		uint32_t a, b, c, d;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + 4, 4);
+		memcpy(&c, p + 8, 4);
+		memcpy(&d, p + 12, 4);
+		s += (uint64_t)a + b + c + d;
+		p += 16;
+		len -= 16;
+	}
+	while (len >= 4) {
+		memcpy(&w, p, 4);
+		s += w;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t h;
+		memcpy(&h, p, 2);
+		s += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len) { /* odd trailing byte: pad with zero (in network order) */
+		uint8_t last[2] = { p[0], 0 };
+		uint16_t h;
+		memcpy(&h, last, 2);
+		s += h;
+	}
+	w = fold64(s);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = ((w & 0xff) << 8) | (w >> 8);
+#endif
+	return fold64((uint64_t)w + sum);
 }
 
 uint32_t
