@@ -108,7 +108,7 @@ $(CORE_LIB): $(CORE_OBJS)
 
 # ---------------------------------------------------------------------------
 run: $(BUILD)/aero-decode
-	./aero decode --summary tests/vectors/*.hex
+	./aero decode --summary tests/vectors/packet-*.hex
 
 test: all fuzz-build
 	@AERO_BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) tests/run-tests.sh \

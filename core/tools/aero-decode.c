@@ -119,6 +119,7 @@ decode_one(const struct opts *o, struct stats *st, const char *src,
 	st->by_kind[pkt.kind]++;
 	if (rc < 0) {
 		st->failed++;
+		fflush(stdout);
 		fprintf(stderr, "aero-decode: %s packet %lu: %s: %s at offset %zu\n",
 		        src, index, aero_packet_layer_name(pkt.err_layer),
 		        aero_wire_strerror(pkt.err), pkt.err_offset);
@@ -433,6 +434,7 @@ main(int argc, char **argv)
 		unsigned long before = st.packets, bad = st.failed;
 		if (read_input(&o, &st, a) < 0)
 			st.files_failed++;
+		fflush(stdout); /* keep the JSON before the summary lines */
 		if (o.summary)
 			fprintf(stderr, "%s: %lu packets, %lu decoded, %lu failed\n",
 			        a, st.packets - before, (st.packets - before) - (st.failed - bad),
@@ -440,6 +442,7 @@ main(int argc, char **argv)
 	}
 	if (nfiles == 0 && read_input(&o, &st, "-") < 0)
 		st.files_failed++;
+	fflush(stdout);
 	if (o.summary) {
 		fprintf(stderr, "summary: %lu packets from %d input%s: %lu decoded, %lu failed",
 		        st.packets, nfiles ? nfiles : 1, nfiles == 1 ? "" : "s", st.ok, st.failed);
