@@ -256,7 +256,9 @@ struct aero_dhcp6_msg {
  *  AERO_WIRE_E_TOOMANY    more IA_PD, IAPREFIX, ORO codes or unknown options
  *                         than the AERO_DHCP6_MAX_* capacities
  *  AERO_WIRE_E_MISSING    a relay message without RELAY_MSG (RFC 8415 9)
- * Cutting a message exactly at an option boundary yields a shorter valid
+ *  AERO_WIRE_E_FIELD      an IAPREFIX prefix length above 128
+ * Semantic errors (T1 > T2, preferred > valid) are left to
+ * aero_wire_dhcp6_iapd_check. Cutting a message exactly at an option boundary yields a shorter valid
  * message (DHCPv6 has no overall length field).
  */
 int aero_wire_dhcp6_decode(struct aero_dhcp6_msg *out, const uint8_t *buf,

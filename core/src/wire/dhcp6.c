@@ -229,7 +229,11 @@ iaprefix_decode(struct aero_dhcp6_iaprefix *pf, const uint8_t *p, size_t n)
 		return AERO_WIRE_E_BADLEN;
 	pf->preferred = get32(p);
 	pf->valid = get32(p + 4);
-	pf->plen = p[8]; /* > 128 is a semantic error: aero_wire_dhcp6_iapd_check */
+	pf->plen = p[8];
+	/* RFC 8415 21.22: an IPv6 prefix length is 0..128; a larger one cannot
+	 * describe a prefix at all (and could not be re-encoded). */
+	if (pf->plen > AERO_DHCP6_PLEN_MAX)
+		return AERO_WIRE_E_FIELD;
 	memcpy(pf->prefix.b, p + 9, 16);
 	while (off < n) {
 		if ((rc = opt_next(p, n, &off, &o)) < 0)
