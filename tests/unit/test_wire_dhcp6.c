@@ -1116,7 +1116,7 @@ test_err_duid(void)
 		g_assert_cmpint(aero_wire_dhcp6_duid_encode(buf, cap, &d), ==, AERO_WIRE_E_NOBUF);
 	g_assert_cmpint(aero_wire_dhcp6_duid_encode(buf, sizeof buf, &d), ==, 8);
 	tu_assert_bytes(buf, 8, b, n);
-	g_free(b);
+	guint8 *b_en = b; /* d.data points into it: keep it until d is done */
 	b = tu_hex("0004 000102030405060708090a0b0c0d0e0f", &n);
 	g_assert_cmpint(aero_wire_dhcp6_duid_decode(&e, b, n), ==, 18);
 	g_assert_cmpuint(e.type, ==, AERO_DHCP6_DUID_UUID);
@@ -1131,6 +1131,7 @@ test_err_duid(void)
 	g_assert_cmpint(aero_wire_dhcp6_duid_decode(&f, b, n), ==, 18);
 	g_assert_false(aero_wire_dhcp6_duid_equal(&e, &f));
 	g_free(b);
+	g_free(b_en);
 	g_assert_cmpint(aero_wire_dhcp6_duid_decode(&d, buf, 2), ==, AERO_WIRE_E_BADLEN);
 	g_assert_cmpint(aero_wire_dhcp6_duid_decode(&d, buf, 131), ==, AERO_WIRE_E_BADLEN);
 	/* Unknown DUID type: raw bytes after the type. */
