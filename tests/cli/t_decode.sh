@@ -60,6 +60,71 @@ if [ -d "$peers" ]; then
 			ok "real capture $b: $(wc -l < "$tmp/o3") packets decoded"
 		else nok "real capture $b" "$(head -c 1500 "$tmp/o3"; cat "$tmp/e3")"; fi
 	done
+	# our decoder against tshark's on every packet of the real captures
+	for f in "$peers"/*.pcap; do
+		b=$(basename "$f")
+		if out=$("$PY" - "$DEC" "$f" <<'PY' 2>&1
+import json, subprocess, sys
+dec, pcap = sys.argv[1], sys.argv[2]
+ours = [json.loads(l) for l in subprocess.run([dec, pcap], capture_output=True, text=True).stdout.splitlines()]
+fields = ["ipv6.src", "ipv6.dst", "ipv6.hlim", "ipv6.flow", "udp.srcport", "udp.dstport",
+          "dhcpv6.msgtype", "dhcpv6.xid", "dhcpv6.iaid", "dhcpv6.iaid.t1", "dhcpv6.iaid.t2",
+          "dhcpv6.iaprefix.pref_addr", "dhcpv6.iaprefix.pref_len", "dhcpv6.iaprefix.pref_lifetime",
+          "dhcpv6.iaprefix.valid_lifetime", "dhcpv6.status_code", "dhcpv6.requested_option_code",
+          "dhcpv6.elapsed_time", "icmpv6.type", "icmpv6.nd.ra.router_lifetime",
+          "icmpv6.nd.ra.cur_hop_limit", "icmpv6.opt.prefix", "icmpv6.opt.prefix.length",
+          "icmpv6.opt.prefix.valid_lifetime", "icmpv6.opt.mtu"]
+cmd = ["tshark", "-n", "-r", pcap, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+for f in fields:
+    cmd += ["-e", f]
+rows = [l.split("\t") for l in subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()]
+assert len(rows) == len(ours), (len(rows), len(ours))
+n = 0
+for i, (t, o) in enumerate(zip(rows, ours)):
+    t = dict(zip(fields, t + [""] * len(fields)))
+    ip = o.get("outer_ipv6")
+    def eq(a, b, what):
+        global n
+        n += 1
+        if str(a) != str(b):
+            raise SystemExit("packet %d: %s: tshark %r, aero-decode %r" % (i + 1, what, a, b))
+    if ip:
+        eq(t["ipv6.src"], ip["src"], "ipv6.src"); eq(t["ipv6.dst"], ip["dst"], "ipv6.dst")
+        eq(int(t["ipv6.hlim"]), ip["hop_limit"], "hop limit"); eq(int(t["ipv6.flow"], 16), ip["flow_label"], "flow label")
+    if "udp" in o:
+        eq(int(t["udp.srcport"]), o["udp"]["src_port"], "udp.srcport"); eq(int(t["udp.dstport"]), o["udp"]["dst_port"], "udp.dstport")
+    d = o.get("dhcp6")
+    if d:
+        eq(int(t["dhcpv6.msgtype"]), d["msg_type"], "msg-type"); eq(int(t["dhcpv6.xid"], 16), d["transaction_id"], "xid")
+        ias = d.get("ia_pd", [])
+        eq(t["dhcpv6.iaid"], ",".join("%08x" % a["iaid"] for a in ias), "iaid")
+        eq(t["dhcpv6.iaid.t1"], ",".join(str(a["t1"]) for a in ias), "T1")
+        eq(t["dhcpv6.iaid.t2"], ",".join(str(a["t2"]) for a in ias), "T2")
+        pf = [p for a in ias for p in a["prefixes"]]
+        eq(t["dhcpv6.iaprefix.pref_addr"], ",".join(p["prefix"].split("/")[0] for p in pf), "prefix")
+        eq(t["dhcpv6.iaprefix.pref_len"], ",".join(p["prefix"].split("/")[1] for p in pf), "prefix length")
+        eq(t["dhcpv6.iaprefix.pref_lifetime"], ",".join(str(p["preferred_lifetime"]) for p in pf), "preferred")
+        eq(t["dhcpv6.iaprefix.valid_lifetime"], ",".join(str(p["valid_lifetime"]) for p in pf), "valid")
+        eq(t["dhcpv6.requested_option_code"], ",".join(str(c) for c in d.get("option_request", [])), "ORO")
+        if "elapsed_time_cs" in d:
+            eq(int(t["dhcpv6.elapsed_time"]), d["elapsed_time_cs"] * 10, "elapsed (ms)")
+    nd = o.get("icmpv6")
+    if nd:
+        eq(int(t["icmpv6.type"]), nd["type"], "icmpv6 type")
+        if nd["type"] == 134:
+            eq(int(t["icmpv6.nd.ra.router_lifetime"]), nd["router_lifetime"], "router lifetime")
+            eq(int(t["icmpv6.nd.ra.cur_hop_limit"]), nd["cur_hop_limit"], "cur hop limit")
+            pios = nd["options"].get("pio", [])
+            eq(t["icmpv6.opt.prefix"], ",".join(x["prefix"].split("/")[0] for x in pios), "PIO prefixes")
+            eq(t["icmpv6.opt.prefix.length"], ",".join(x["prefix"].split("/")[1] for x in pios), "PIO lengths")
+            eq(t["icmpv6.opt.prefix.valid_lifetime"], ",".join(str(x["valid_lifetime"]) for x in pios), "PIO valid")
+            if "mtu" in nd["options"]:
+                eq(int(t["icmpv6.opt.mtu"]), nd["options"]["mtu"], "MTU")
+print("%d values" % n)
+PY
+); then ok "decoder matches tshark on $b ($out)"
+		else nok "decoder vs tshark on $b" "$out"; fi
+	done
 	if "$DEC" "$peers"/kea-dhcpcd-rapid.pcap > "$tmp/o3" 2>/dev/null &&
 	   pycheck "$tmp/o3" 'any(x.get("dhcp6",{}).get("msg_type")==1 and x["dhcp6"]["rapid_commit"] for x in p) and any(x.get("dhcp6",{}).get("msg_type")==7 and x["dhcp6"]["ia_pd"][0]["prefixes"] for x in p)'; then
 		ok "kea-dhcpcd-rapid.pcap: rapid-commit Solicit and Reply with a delegated prefix"
