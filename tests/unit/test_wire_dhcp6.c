@@ -12,21 +12,12 @@
 
 #define BUFCAP 262144
 
-static struct aero_in6
-ip6(const char *s)
-{
-	struct aero_in6 a;
-
-	g_assert_cmpint(inet_pton(AF_INET6, s, a.b), ==, 1);
-	return a;
-}
+#define ip6(s) tu_in6(s)
 
 static void
 assert_ip6(const struct aero_in6 *a, const char *s)
 {
-	struct aero_in6 b = ip6(s);
-
-	tu_assert_bytes(a->b, 16, b.b, 16);
+	tu_assert_in6(*a, s);
 }
 
 /* ---- field comparison ---------------------------------------------------- */

@@ -4,33 +4,10 @@
 
 #include <arpa/inet.h>
 #include <string.h>
-
-static struct aero_in6
-in6(const char *s)
-{
-	struct aero_in6 a;
-
-	g_assert_cmpint(inet_pton(AF_INET6, s, a.b), ==, 1);
-	return a;
-}
-
-static struct aero_in4
-in4(const char *s)
-{
-	struct aero_in4 a;
-
-	g_assert_cmpint(inet_pton(AF_INET, s, a.b), ==, 1);
-	return a;
-}
-
-#define assert_in6(a, s) do { \
-	struct aero_in6 e_ = in6(s); \
-	tu_assert_bytes((a).b, 16, e_.b, 16); \
-} while (0)
-#define assert_in4(a, s) do { \
-	struct aero_in4 e_ = in4(s); \
-	tu_assert_bytes((a).b, 4, e_.b, 4); \
-} while (0)
+#define in6(s) tu_in6(s)
+#define in4(s) tu_in4(s)
+#define assert_in6(a, s) tu_assert_in6(a, s)
+#define assert_in4(a, s) tu_assert_in4(a, s)
 
 /* ---- TV12: P1 over IPv4 -------------------------------------------------- */
 

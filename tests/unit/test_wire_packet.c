@@ -12,14 +12,7 @@ static const uint8_t key0b[AERO_SEAL_KEY_LEN] = {
 	0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
 };
 
-static void
-assert_ip6(const struct aero_in6 *a, const char *s)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	inet_ntop(AF_INET6, a->b, buf, sizeof buf);
-	g_assert_cmpstr(buf, ==, s);
-}
+#define assert_ip6(a, s) tu_assert_in6(*(a), s)
 
 static int
 decode_vec(const char *name, enum aero_packet_layer start,

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #define OFF_INNER 48 /* room for outer IPv6 (40) + UDP (8) */
+#define ip6(s) tu_in6(s)
+#define ip4(s) tu_in4(s)
 
 struct pkt {
 	uint8_t buf[2048];
@@ -27,24 +29,6 @@ struct pkt {
 };
 
 static GPtrArray *pkts;
-
-static struct aero_in6
-ip6(const char *s)
-{
-	struct aero_in6 a;
-
-	g_assert_cmpint(inet_pton(AF_INET6, s, a.b), ==, 1);
-	return a;
-}
-
-static struct aero_in4
-ip4(const char *s)
-{
-	struct aero_in4 a;
-
-	g_assert_cmpint(inet_pton(AF_INET, s, a.b), ==, 1);
-	return a;
-}
 
 static struct pkt *
 pkt_new(void)

@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -214,4 +215,24 @@ tu_tshark_fields(const char *pcap, const char *const *fields,
 	g_free(errout);
 	g_ptr_array_unref(argv);
 	return rows;
+}
+
+struct aero_in6
+tu_in6(const char *s)
+{
+	struct aero_in6 a;
+
+	if (inet_pton(AF_INET6, s, a.b) != 1)
+		g_error("tu_in6: not an IPv6 address: \"%s\"", s);
+	return a;
+}
+
+struct aero_in4
+tu_in4(const char *s)
+{
+	struct aero_in4 a;
+
+	if (inet_pton(AF_INET, s, a.b) != 1)
+		g_error("tu_in4: not an IPv4 address: \"%s\"", s);
+	return a;
 }

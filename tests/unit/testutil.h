@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "aero/wire_common.h"
+
 /*
  * Load tests/vectors/<name>.hex: hex bytes separated by white space; '#'
  * starts a comment; a line may begin with a 4-hex-digit offset followed by
@@ -25,6 +27,20 @@ GRand *tu_rand(void);
 
 /* Fill len bytes from r. */
 void tu_rand_bytes(GRand *r, uint8_t *dst, size_t len);
+
+/* Parse an IPv6 / IPv4 address literal; fails the test on a bad literal. */
+struct aero_in6 tu_in6(const char *s);
+struct aero_in4 tu_in4(const char *s);
+
+/* Assert an address equals a literal (hex diff on mismatch). */
+#define tu_assert_in6(a, s) do { \
+	struct aero_in6 tu_e6_ = tu_in6(s); \
+	tu_assert_bytes((a).b, 16, tu_e6_.b, 16); \
+} while (0)
+#define tu_assert_in4(a, s) do { \
+	struct aero_in4 tu_e4_ = tu_in4(s); \
+	tu_assert_bytes((a).b, 4, tu_e4_.b, 4); \
+} while (0)
 
 /* Compare two byte buffers, printing a hex diff on mismatch. */
 #define tu_assert_bytes(a, alen, b, blen) \

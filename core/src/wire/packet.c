@@ -217,6 +217,30 @@ do_inner_udp(struct dec *d, const uint8_t *b, size_t n,
 	return data(d, AERO_PACKET_KIND_DATA, AERO_IP_PROTO_UDP, b, n);
 }
 
+/*
+ * Decode an IPv6 header (layer l) and find its upper layer past any
+ * extension headers. Returns 1 with *proto, *up and *uplen set, or the
+ * final result (0, or an error) when there is nothing more to decode.
+ */
+static int
+ipv6_layer(struct dec *d, struct aero_ipv6 *h, enum aero_packet_layer l,
+           enum aero_packet_kind frag_kind, const uint8_t *b, size_t n,
+           uint8_t *proto, const uint8_t **up, size_t *uplen)
+{
+	int rc = aero_wire_ipv6_decode(h, b, n);
+
+	if (rc < 0)
+		return fail(d, l, rc, b);
+	has(d, l);
+	rc = aero_wire_ipv6_upper(h, proto, up, uplen);
+	if (rc == AERO_WIRE_E_FIELD) /* non-first fragment */
+		return data(d, frag_kind, AERO_IP_PROTO_FRAGMENT, h->payload,
+		            h->payload_len);
+	if (rc < 0)
+		return fail(d, l, rc, h->payload);
+	return 1;
+}
+
 static int
 do_inner6(struct dec *d, const uint8_t *b, size_t n)
 {
@@ -225,17 +249,11 @@ do_inner6(struct dec *d, const uint8_t *b, size_t n)
 	const uint8_t *up;
 	size_t uplen;
 	uint8_t proto;
-	int rc = aero_wire_ipv6_decode(h, b, n);
+	int rc = ipv6_layer(d, h, AERO_PACKET_LAYER_INNER_IPV6,
+	                    AERO_PACKET_KIND_DATA, b, n, &proto, &up, &uplen);
 
-	if (rc < 0)
-		return fail(d, AERO_PACKET_LAYER_INNER_IPV6, rc, b);
-	has(d, AERO_PACKET_LAYER_INNER_IPV6);
-	rc = aero_wire_ipv6_upper(h, &proto, &up, &uplen);
-	if (rc == AERO_WIRE_E_FIELD) /* non-first fragment */
-		return data(d, AERO_PACKET_KIND_DATA, AERO_IP_PROTO_FRAGMENT,
-		            h->payload, h->payload_len);
-	if (rc < 0)
-		return fail(d, AERO_PACKET_LAYER_INNER_IPV6, rc, h->payload);
+	if (rc != 1)
+		return rc;
 	switch (proto) {
 	case AERO_IP_PROTO_ICMPV6:
 		return do_nd(d, up, uplen, AERO_ND_LINK_AERO, &h->src, &h->dst,
@@ -339,18 +357,12 @@ do_outer6(struct dec *d, const uint8_t *b, size_t n)
 	const uint8_t *up;
 	size_t uplen;
 	uint8_t proto;
-	int rc = aero_wire_ipv6_decode(h, b, n);
+	int rc = ipv6_layer(d, h, AERO_PACKET_LAYER_OUTER_IPV6,
+	                    AERO_PACKET_KIND_OTHER, b, n, &proto, &up, &uplen);
 
-	if (rc < 0)
-		return fail(d, AERO_PACKET_LAYER_OUTER_IPV6, rc, b);
-	has(d, AERO_PACKET_LAYER_OUTER_IPV6);
 	d->p->profile = AERO_PACKET_PROFILE_NONE;
-	rc = aero_wire_ipv6_upper(h, &proto, &up, &uplen);
-	if (rc == AERO_WIRE_E_FIELD) /* non-first fragment */
-		return data(d, AERO_PACKET_KIND_OTHER, AERO_IP_PROTO_FRAGMENT,
-		            h->payload, h->payload_len);
-	if (rc < 0)
-		return fail(d, AERO_PACKET_LAYER_OUTER_IPV6, rc, h->payload);
+	if (rc != 1)
+		return rc;
 	switch (proto) {
 	case AERO_IP_PROTO_UDP:
 		aero_wire_ipv6_pseudo(&ps, h);
