@@ -150,7 +150,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS)
+$(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS) $(FUZZ_BUILD)/obj/core/tools/hexin.o
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS)
 
 -include $(FUZZ_CORE_OBJS:.o=.d)

@@ -1,9 +1,9 @@
 # tests/: GTest unit tests, CLI tests, fuzz targets, benchmarks.
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_PROGS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-TESTUTIL_OBJ = $(BUILD)/obj/tests/unit/testutil.o
+TESTUTIL_OBJ = $(BUILD)/obj/tests/unit/testutil.o $(BUILD)/obj/core/tools/hexin.o
 
-$(TESTUTIL_OBJ): CFLAGS_ALL += -DAERO_TESTS_DIR='"$(CURDIR)/tests"'
+$(BUILD)/obj/tests/unit/testutil.o: CFLAGS_ALL += -DAERO_TESTS_DIR='"$(CURDIR)/tests"'
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTUTIL_OBJ) $(CORE_LIB)
 	@mkdir -p $(dir $@)

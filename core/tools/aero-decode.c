@@ -18,6 +18,7 @@
 #include "aero/wire.h"
 #include "json.h"
 #include "json_packet.h"
+#include "hexin.h"
 
 struct opts {
 	enum aero_packet_layer layer;
@@ -248,84 +249,40 @@ read_pcap(const struct opts *o, struct stats *st, const char *name,
 
 /* ---- hex input -------------------------------------------------------- */
 
-static int
-hexval(int c)
+struct hexctx {
+	const struct opts *o;
+	struct stats *st;
+	const char *name;
+	unsigned long n;
+};
+
+static void
+hex_packet(void *user, const uint8_t *p, size_t len)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	struct hexctx *h = user;
+
+	decode_one(h->o, h->st, h->name, ++h->n, p, len, NULL);
 }
 
 static int
-read_hex(const struct opts *o, struct stats *st, const char *name, char *text)
+read_hex(const struct opts *o, struct stats *st, const char *name,
+         const char *text, size_t len)
 {
-	GByteArray *cur = g_byte_array_new();
-	unsigned long n = 0, lineno = 0;
-	char *save = NULL, *line;
-	int ret = 0;
+	struct hexctx h = { o, st, name, 0 };
+	struct hexin_err err;
 
-#define FLUSH() do { \
-		if (cur->len) { \
-			decode_one(o, st, name, ++n, cur->data, cur->len, NULL); \
-			g_byte_array_set_size(cur, 0); \
-		} } while (0)
-
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *p = line, *hash = strchr(line, '#');
-		int hi = -1;
-
-		lineno++;
-		if (hash)
-			*hash = '\0';
-		while (*p == ' ' || *p == '\t' || *p == '\r')
-			p++;
-		if (*p == '\0') {
-			if (!hash) /* a truly blank line separates packets */
-				FLUSH();
-			continue;
-		}
-		if (strlen(p) >= 6 && hexval(p[0]) >= 0 && hexval(p[1]) >= 0 &&
-		    hexval(p[2]) >= 0 && hexval(p[3]) >= 0 && p[4] == ' ' && p[5] == ' ') {
-			if (strncmp(p, "0000", 4) == 0)
-				FLUSH();
-			p += 6;
-		} else if (o->lines) {
-			FLUSH();
-		}
-		for (; *p; p++) {
-			int v;
-			if (*p == ' ' || *p == '\t' || *p == '\r' || *p == ':')
-				continue;
-			if ((v = hexval(*p)) < 0) {
-				fprintf(stderr, "aero-decode: %s:%lu: not hex: '%c'\n",
-				        name, lineno, *p);
-				ret = -1;
-				goto out;
-			}
-			if (hi < 0) {
-				hi = v;
-			} else {
-				uint8_t b = (uint8_t)(hi << 4 | v);
-				g_byte_array_append(cur, &b, 1);
-				hi = -1;
-			}
-		}
-		if (hi >= 0) {
-			fprintf(stderr, "aero-decode: %s:%lu: odd number of hex digits\n",
-			        name, lineno);
-			ret = -1;
-			goto out;
-		}
-	}
-	FLUSH();
-out:
-#undef FLUSH
-	g_byte_array_free(cur, TRUE);
-	return ret;
+	if (hexin_parse(text, len, o->lines, hex_packet, &h, &err) >= 0)
+		return 0;
+	fflush(stdout);
+	if (err.ch >= 0x21 && err.ch < 0x7f)
+		fprintf(stderr, "aero-decode: %s:%lu: %s: '%c'\n", name, err.line,
+		        err.what, err.ch);
+	else if (err.ch)
+		fprintf(stderr, "aero-decode: %s:%lu: %s: byte 0x%02x\n", name,
+		        err.line, err.what, err.ch);
+	else
+		fprintf(stderr, "aero-decode: %s:%lu: %s\n", name, err.line, err.what);
+	return -1;
 }
 
 static int
@@ -360,7 +317,7 @@ read_input(const struct opts *o, struct stats *st, const char *path)
 	else if (memchr(data, '\0', size))
 		rc = (fprintf(stderr, "aero-decode: %s: neither a pcap file nor hex text\n", name), -1);
 	else
-		rc = read_hex(o, st, name, data);
+		rc = read_hex(o, st, name, data, size);
 	g_free(data);
 	return rc;
 }

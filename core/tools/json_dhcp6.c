@@ -150,6 +150,8 @@ msg_at(struct aj *j, const char *key, const struct aero_dhcp6_msg *m, int depth)
 		aj_arr_end(j);
 	}
 	unknown(j, m->unknown, m->n_unknown);
+	if (!relay && m->has_relay_msg) /* RELAY_MSG outside a relay message */
+		aj_hex(j, "relay_msg", m->relay_msg, m->relay_msg_len);
 	if (relay && m->has_relay_msg && depth >= RELAY_DEPTH_MAX) {
 		aj_obj_begin(j, "relay_message");
 		aj_str(j, "error", "relay nesting deeper than the hop-count limit");

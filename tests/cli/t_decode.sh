@@ -182,6 +182,16 @@ if "$DEC" --layer=icmpv6 $V/nd-tv7-ra-pio.hex > "$tmp/o10a" 2>&1 && "$DEC" --lay
 	ok "PIO bit 0x10 decoded as P by default and as X with --pio-x"
 else nok "PIO mode" "$(cat "$tmp/o10a" "$tmp/o10b")"; fi
 
+# 10b. hex packet separation: blank lines, 0000 offsets, --lines
+tv=$(grep -v '^#' $V/packet-tv12-p1-ipv4-rs.hex | sed 's/^[0-9a-f]\{4\}  //' | tr -d '\n')
+printf '%s\n\n# comment\n%s\n' "$tv" "$tv" | "$DEC" > "$tmp/o10c" 2>&1; rc1=$?
+cat $V/packet-tv12-p1-ipv4-rs.hex $V/packet-p1-ipv6-ra.hex | "$DEC" > "$tmp/o10d" 2>&1; rc2=$?
+printf '%s\n%s\n' "$tv" "$tv" | "$DEC" --lines > "$tmp/o10e" 2>&1; rc3=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] && [ "$(wc -l < "$tmp/o10c")" -eq 2 ] &&
+   [ "$(wc -l < "$tmp/o10d")" -eq 2 ] && [ "$(wc -l < "$tmp/o10e")" -eq 2 ]; then
+	ok "hex input: packets split at blank lines, 0000 offsets and with --lines"
+else nok "hex packet separation ($rc1 $rc2 $rc3)" "$(cat "$tmp/o10c" "$tmp/o10d" "$tmp/o10e")"; fi
+
 # 11. usage errors
 "$DEC" --bogus </dev/null >/dev/null 2>&1; rc1=$?
 "$DEC" --help >/dev/null 2>&1; rc2=$?

@@ -1004,6 +1004,12 @@ test_err_header(void)
 	const uint8_t one = 1;
 	g_assert_cmpint(aero_wire_dhcp6_decode(m, &one, (size_t)INT_MAX + 1), ==,
 	                AERO_WIRE_E_BADLEN);
+	/* No RELAY_MSG to follow: MISSING, inner zeroed. */
+	struct aero_dhcp6_msg *in = g_new0(struct aero_dhcp6_msg, 1);
+	in->msg_type = 7;
+	g_assert_cmpint(aero_wire_dhcp6_relay_inner(in, m), ==, AERO_WIRE_E_MISSING);
+	g_assert_cmpuint(in->msg_type, ==, 0);
+	g_free(in);
 	g_free(m);
 }
 
@@ -1170,7 +1176,7 @@ test_err_duplicate(void)
 {
 	static const char *const singles[] = {
 		CLIENTID,
-		"0002 000a " DUID_LL,
+		("0002 000a " DUID_LL),
 		"0006 0002 0017",
 		"0007 0001 ff",
 		"0008 0002 0000",

@@ -1,4 +1,5 @@
 #include "testutil.h"
+#include "../../core/tools/hexin.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -16,56 +17,21 @@ tu_tests_path(const char *rel)
 	return g_build_filename(dir ? dir : AERO_TESTS_DIR, rel, NULL);
 }
 
-static int
-hexval(char c)
+static void
+hex_append(void *user, const uint8_t *p, size_t len)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	g_byte_array_append(user, p, (guint)len);
 }
 
 guint8 *
 tu_hex(const char *text, gsize *len)
 {
 	GByteArray *out = g_byte_array_new();
-	gchar **lines = g_strsplit(text, "\n", -1);
+	struct hexin_err err;
 
-	for (gchar **l = lines; *l; l++) {
-		char *line = *l;
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		/* "0010  ..." offset column of a hex dump */
-		if (strlen(p) >= 6 && hexval(p[0]) >= 0 && hexval(p[1]) >= 0 &&
-		    hexval(p[2]) >= 0 && hexval(p[3]) >= 0 && p[4] == ' ' &&
-		    p[5] == ' ')
-			p += 6;
-		int hi = -1;
-		for (; *p; p++) {
-			if (*p == ' ' || *p == '\t' || *p == '\r' || *p == ':')
-				continue;
-			int v = hexval(*p);
-			if (v < 0)
-				g_error("tu_hex: bad character '%c' in \"%s\"", *p, *l);
-			if (hi < 0) {
-				hi = v;
-			} else {
-				guint8 b = (guint8)(hi << 4 | v);
-				g_byte_array_append(out, &b, 1);
-				hi = -1;
-			}
-		}
-		if (hi >= 0)
-			g_error("tu_hex: odd number of hex digits in \"%s\"", *l);
-	}
-	g_strfreev(lines);
+	/* one buffer: packets split by blank lines are concatenated */
+	if (hexin_parse(text, strlen(text), false, hex_append, out, &err) < 0)
+		g_error("tu_hex: line %lu: %s in \"%s\"", err.line, err.what, text);
 	*len = out->len;
 	return g_byte_array_free(out, FALSE);
 }
