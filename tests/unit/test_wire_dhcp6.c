@@ -20,6 +20,23 @@ assert_ip6(const struct aero_in6 *a, const char *s)
 	tu_assert_in6(*a, s);
 }
 
+/* Exactly one IA_PD carrying exactly one IAPREFIX, with these values. */
+static void
+assert_one_prefix(const struct aero_dhcp6_msg *m, uint32_t iaid, uint32_t t1,
+                  uint32_t t2, uint32_t preferred, uint32_t valid, uint8_t plen,
+                  const char *prefix)
+{
+	g_assert_cmpuint(m->n_iapd, ==, 1);
+	g_assert_cmpuint(m->iapd[0].iaid, ==, iaid);
+	g_assert_cmpuint(m->iapd[0].t1, ==, t1);
+	g_assert_cmpuint(m->iapd[0].t2, ==, t2);
+	g_assert_cmpuint(m->iapd[0].n_prefix, ==, 1);
+	g_assert_cmpuint(m->iapd[0].prefix[0].preferred, ==, preferred);
+	g_assert_cmpuint(m->iapd[0].prefix[0].valid, ==, valid);
+	g_assert_cmpuint(m->iapd[0].prefix[0].plen, ==, plen);
+	assert_ip6(&m->iapd[0].prefix[0].prefix, prefix);
+}
+
 /* ---- field comparison ---------------------------------------------------- */
 
 static void
@@ -335,17 +352,9 @@ assert_tv3(const struct aero_dhcp6_msg *m)
 	g_assert_cmpuint(m->n_oro, ==, 2);
 	g_assert_cmpuint(m->oro[0], ==, AERO_DHCP6_OPT_DNS_SERVERS);
 	g_assert_cmpuint(m->oro[1], ==, AERO_DHCP6_OPT_SOL_MAX_RT);
-	g_assert_cmpuint(m->n_iapd, ==, 1);
-	g_assert_cmpuint(m->iapd[0].iaid, ==, 1);
-	g_assert_cmpuint(m->iapd[0].t1, ==, 0);
-	g_assert_cmpuint(m->iapd[0].t2, ==, 0);
+	assert_one_prefix(m, 1, 0, 0, 0, 0, 56, "::");
 	g_assert_false(m->iapd[0].has_status);
 	g_assert_cmpuint(m->iapd[0].n_unknown, ==, 0);
-	g_assert_cmpuint(m->iapd[0].n_prefix, ==, 1);
-	g_assert_cmpuint(m->iapd[0].prefix[0].preferred, ==, 0);
-	g_assert_cmpuint(m->iapd[0].prefix[0].valid, ==, 0);
-	g_assert_cmpuint(m->iapd[0].prefix[0].plen, ==, 56);
-	assert_ip6(&m->iapd[0].prefix[0].prefix, "::");
 	g_assert_false(m->iapd[0].prefix[0].has_status);
 	g_assert_cmpuint(m->iapd[0].prefix[0].n_unknown, ==, 0);
 	g_assert_cmpuint(m->n_unknown, ==, 0);
@@ -415,17 +424,9 @@ test_tv4(void)
 	assert_duid_ll(&m->clientid, "00 00 5e 00 53 01");
 	assert_duid_ll(&m->serverid, "00 00 5e 00 53 02");
 	g_assert_cmpuint(m->n_oro, ==, 0);
-	g_assert_cmpuint(m->n_iapd, ==, 1);
-	g_assert_cmpuint(m->iapd[0].iaid, ==, 1);
-	g_assert_cmpuint(m->iapd[0].t1, ==, 1800);
-	g_assert_cmpuint(m->iapd[0].t2, ==, 2880);
+	assert_one_prefix(m, 1, 1800, 2880, 3600, 7200, 56, "2001:db8:1000:2000::");
 	g_assert_false(m->iapd[0].has_status);
 	g_assert_cmpuint(m->iapd[0].n_unknown, ==, 0);
-	g_assert_cmpuint(m->iapd[0].n_prefix, ==, 1);
-	g_assert_cmpuint(m->iapd[0].prefix[0].preferred, ==, 3600);
-	g_assert_cmpuint(m->iapd[0].prefix[0].valid, ==, 7200);
-	g_assert_cmpuint(m->iapd[0].prefix[0].plen, ==, 56);
-	assert_ip6(&m->iapd[0].prefix[0].prefix, "2001:db8:1000:2000::");
 	g_assert_false(m->iapd[0].prefix[0].has_status);
 	g_assert_cmpuint(m->iapd[0].prefix[0].n_unknown, ==, 0);
 	g_assert_cmpuint(m->n_unknown, ==, 0);
@@ -560,15 +561,7 @@ test_real_kea_reply_rapid(void)
 	g_assert_cmphex(flags(m), ==, F_CLIENTID | F_SERVERID | F_RAPID);
 	assert_duid_ll(&m->clientid, "32 0f ad a0 33 05");
 	assert_duid_ll(&m->serverid, "f6 a2 3d 16 15 60");
-	g_assert_cmpuint(m->n_iapd, ==, 1);
-	g_assert_cmpuint(m->iapd[0].iaid, ==, 1);
-	g_assert_cmpuint(m->iapd[0].t1, ==, 1000);
-	g_assert_cmpuint(m->iapd[0].t2, ==, 2000);
-	g_assert_cmpuint(m->iapd[0].n_prefix, ==, 1);
-	g_assert_cmpuint(m->iapd[0].prefix[0].preferred, ==, 3000);
-	g_assert_cmpuint(m->iapd[0].prefix[0].valid, ==, 4000);
-	g_assert_cmpuint(m->iapd[0].prefix[0].plen, ==, 64);
-	assert_ip6(&m->iapd[0].prefix[0].prefix, "fd00:aa00::");
+	assert_one_prefix(m, 1, 1000, 2000, 3000, 4000, 64, "fd00:aa00::");
 	g_assert_cmpuint(m->n_unknown, ==, 0);
 	g_assert_cmpint(aero_wire_dhcp6_iapd_check(&m->iapd[0]), ==, 0);
 	check_reencode(m, b, n); /* canonical order: same bytes */
@@ -673,15 +666,7 @@ test_real_dhcpd_reply(void)
 	g_assert_cmphex(flags(m), ==, F_CLIENTID | F_SERVERID);
 	assert_duid_ll(&m->clientid, "0e ea 5d 6f 40 ea");
 	assert_duid_llt(&m->serverid, 0x32953de0, "2e 75 04 5a d7 b5");
-	g_assert_cmpuint(m->n_iapd, ==, 1);
-	g_assert_cmpuint(m->iapd[0].iaid, ==, 1);
-	g_assert_cmpuint(m->iapd[0].t1, ==, 4);
-	g_assert_cmpuint(m->iapd[0].t2, ==, 6);
-	g_assert_cmpuint(m->iapd[0].n_prefix, ==, 1);
-	g_assert_cmpuint(m->iapd[0].prefix[0].preferred, ==, 8);
-	g_assert_cmpuint(m->iapd[0].prefix[0].valid, ==, 16);
-	g_assert_cmpuint(m->iapd[0].prefix[0].plen, ==, 64);
-	assert_ip6(&m->iapd[0].prefix[0].prefix, "fd00:aa00:0:ff::");
+	assert_one_prefix(m, 1, 4, 6, 8, 16, 64, "fd00:aa00:0:ff::");
 	check_truncations(b, n);
 	check_reencode_fields(m, b, n);
 	g_free(m);
