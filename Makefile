@@ -42,6 +42,7 @@ FUZZ_CC ?= clang
 GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 GLIB_LIBS = $(shell pkg-config --libs glib-2.0)
 PCAP_LIBS = -lpcap
+YAML_LIBS = -lyaml
 
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -67,13 +68,14 @@ TEST_SCRIPTS :=
 CORE_LIB := $(BUILD)/libaerocore.a
 
 include core/module.mk
+include scenarios/module.mk
 include tests/module.mk
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all deps run test check coverage fuzz fuzz-build bench clean help
 
-all: $(CORE_LIB) $(TOOL_PROGS) $(TEST_PROGS) $(BENCH_PROGS)
+all: $(CORE_LIB) $(SCEN_LIB) $(TOOL_PROGS) $(TEST_PROGS) $(BENCH_PROGS)
 
 help:
 	@sed -n '3,12p' Makefile
@@ -143,7 +145,7 @@ clean:
 FUZZ_CFLAGS = -std=c11 -O1 -g -D_DEFAULT_SOURCE -Icore/include -Wall -Wextra -Werror \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	$(GLIB_CFLAGS)
-FUZZ_CORE_OBJS := $(CORE_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_CORE_OBJS := $(CORE_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o) $(SCEN_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 
 $(FUZZ_BUILD)/obj/%.o: %.c | deps
@@ -151,7 +153,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c | deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS) $(FUZZ_BUILD)/obj/core/tools/hexin.o
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS) $(YAML_LIBS)
 
 -include $(FUZZ_CORE_OBJS:.o=.d)
 

@@ -5,9 +5,9 @@ TESTUTIL_OBJ = $(BUILD)/obj/tests/unit/testutil.o $(BUILD)/obj/core/tools/hexin.
 
 $(BUILD)/obj/tests/unit/testutil.o: CFLAGS_ALL += -DAERO_TESTS_DIR='"$(CURDIR)/tests"'
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTUTIL_OBJ) $(CORE_LIB)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTUTIL_OBJ) $(SCEN_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(PCAP_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(PCAP_LIBS) $(YAML_LIBS)
 
 -include $(UNIT_SRCS:%.c=$(BUILD)/obj/%.d) $(TESTUTIL_OBJ:.o=.d)
 
