@@ -42,6 +42,7 @@ FUZZ_CC ?= clang
 GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 GLIB_LIBS = $(shell pkg-config --libs glib-2.0)
 PCAP_LIBS = -lpcap
+MATH_LIBS = -lm
 YAML_LIBS = -lyaml
 
 OPT ?= -O2
@@ -153,7 +154,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c | deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS) $(FUZZ_BUILD)/obj/core/tools/hexin.o
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS) $(YAML_LIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS) $(YAML_LIBS) $(MATH_LIBS)
 
 -include $(FUZZ_CORE_OBJS:.o=.d)
 
