@@ -1,0 +1,28 @@
+#!/bin/bash
+# TAP tests of the ./aero front door: sub-commands, help, exit codes.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+n=0; failed=0
+check() { # $1 = description, $2 = expected status, rest = command
+	local want=$2 desc=$1 out rc
+	shift 2
+	out=$("$@" 2>&1 </dev/null); rc=$?
+	n=$((n + 1))
+	if [ "$rc" -eq "$want" ]; then echo "ok $n - $desc"
+	else failed=$((failed + 1)); echo "not ok $n - $desc (status $rc, want $want)"; echo "$out" | sed 's/^/#   /' | head -5; fi
+}
+check "--help exits 0" 0 ./aero --help
+check "no command is a usage error" 2 ./aero
+check "unknown command is a usage error" 2 ./aero frobnicate
+check "decode works through the front door" 0 ./aero decode tests/vectors/packet-tv12-p1-ipv4-rs.hex
+check "decode of garbage is a rejected input" 1 ./aero decode --layer=dhcp6 tests/vectors/nd-tv6-rs.hex
+check "sim says plainly it does not exist yet" 3 ./aero sim scenarios/quickstart.yaml
+check "emu says plainly it does not exist yet" 3 ./aero emu scenarios/quickstart.yaml
+check "replay says plainly it does not exist yet" 3 ./aero replay x.pcap
+check "analyze says plainly it does not exist yet" 3 ./aero analyze results/x
+out=$(./aero --help 2>&1)
+n=$((n + 1))
+if echo "$out" | grep -q 'decode' && echo "$out" | grep -q 'check SCENARIO'; then echo "ok $n - help lists the sub-commands"
+else failed=$((failed + 1)); echo "not ok $n - help lists the sub-commands"; fi
+echo "1..$n"
+[ $failed -eq 0 ]
