@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the DHCPv6 codec (core/src/wire/dhcp6.c).
  *
- * decode; when it succeeds: encode (INVAL only for a prefix length > 128,
- * which decodes but cannot be encoded), decode the encoding again, compare
+ * decode; when it succeeds: encode (every decoded message must encode: a
+ * prefix length > 128, the one value that could not, is refused by the
+ * decoder since this target found it), decode the encoding again, compare
  * the fields, re-encode and compare the bytes; then follow RELAY_MSG into
  * the inner message(s) and do the same there.
  */
@@ -99,16 +100,6 @@ msg_eq(const struct aero_dhcp6_msg *a, const struct aero_dhcp6_msg *b)
 	unk_eq(a->unknown, a->n_unknown, b->unknown, b->n_unknown);
 }
 
-static bool
-has_bad_plen(const struct aero_dhcp6_msg *m)
-{
-	for (size_t i = 0; i < m->n_iapd; i++)
-		for (size_t j = 0; j < m->iapd[i].n_prefix; j++)
-			if (m->iapd[i].prefix[j].plen > AERO_DHCP6_PLEN_MAX)
-				return true;
-	return false;
-}
-
 /* Round-trip one decoded message m of n bytes. */
 static void
 roundtrip(const struct aero_dhcp6_msg *m, int n, struct aero_dhcp6_msg *d)
@@ -116,10 +107,6 @@ roundtrip(const struct aero_dhcp6_msg *m, int n, struct aero_dhcp6_msg *d)
 	int len = aero_wire_dhcp6_encoded_len(m);
 	uint8_t *b1, *b2;
 
-	if (len == AERO_WIRE_E_INVAL) {
-		check(has_bad_plen(m));
-		return;
-	}
 	check(len > 0 && len == n); /* same options, maybe reordered */
 	b1 = malloc((size_t)len);
 	b2 = malloc((size_t)len);
