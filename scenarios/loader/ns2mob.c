@@ -9,7 +9,7 @@
  */
 #include "ns2mob.h"
 
-#include <math.h> /* isfinite, fabs: no libm calls (none is linked) */
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -585,32 +585,6 @@ in_move(const struct ns2_move *m, double T, double *x, double *y)
 	*y = m->y_from + (m->y - m->y_from) * f;
 }
 
-/*
- * Square root without libm (the build links no -lm): Newton's iteration from
- * a power-of-two guess, stopped when it is stationary (or after 64 steps if
- * it alternates between two neighbours). Within an ulp or two and, what
- * matters here, deterministic. v is finite and >= 0.
- */
-static double
-dist_sqrt(double v)
-{
-	double g = 1;
-
-	if (!(v > 0))
-		return 0;
-	while (g * g < v)
-		g *= 2;
-	while (g * g > 4 * v)
-		g /= 2;
-	for (int k = 0; k < 64; k++) {
-		double ng = 0.5 * (g + v / g);
-		if (ng == g)
-			break;
-		g = ng;
-	}
-	return g;
-}
-
 /* Fill x_from, y_from, t_end of every move. Coordinates are bounded by
  * NS2_MAX_COORD, so the squares cannot overflow. */
 static void
@@ -626,7 +600,7 @@ derive(struct ns2_trace *tr)
 			m->x_from = x;
 			m->y_from = y;
 			double dx = m->x - x, dy = m->y - y;
-			m->t_end = m->t + dist_sqrt(dx * dx + dy * dy) / m->speed;
+			m->t_end = m->t + sqrt(dx * dx + dy * dy) / m->speed; /* as ns-3 */
 		}
 	}
 }
