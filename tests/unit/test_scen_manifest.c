@@ -47,61 +47,28 @@ assert_iface(const struct aero_scenario *s, const char *name, guint k,
 /* Every bad-* fails with the message of its "# expect: " first line at the
  * "# at: " of its second: "LINE:COL" in the manifest itself, or
  * "OTHERFILE:LINE:COL" for errors in a referenced mobility file. */
+static gboolean
+load_manifest(const char *path, GError **err, void *user)
+{
+	struct aero_scenario *s = aero_scenario_load(path, err);
+
+	(void)user;
+	if (!s) {
+		g_assert_true((*err)->domain == AERO_SCEN_ERROR ||
+		              (*err)->domain == NS2_MOB_ERROR);
+		return FALSE;
+	}
+	g_assert_cmpuint(s->nodes->len, >, 0);
+	aero_scenario_free(s);
+	return TRUE;
+}
+
 static void
 test_corpus(void)
 {
-	gchar *dir = tu_tests_path("scenarios/manifests");
-	GError *err = NULL;
-	GDir *d = g_dir_open(dir, 0, &err);
-	const char *f;
-	unsigned good = 0, bad = 0;
+	unsigned good, bad;
 
-	g_assert_no_error(err);
-	while ((f = g_dir_read_name(d)) != NULL) {
-		if (!g_str_has_suffix(f, ".yaml"))
-			continue;
-		gchar *path = g_build_filename(dir, f, NULL);
-		if (g_str_has_prefix(f, "good-")) {
-			struct aero_scenario *s = aero_scenario_load(path, &err);
-			if (!s)
-				g_error("%s", err->message);
-			g_assert_cmpuint(s->nodes->len, >, 0);
-			aero_scenario_free(s);
-			good++;
-		} else if (g_str_has_prefix(f, "bad-")) {
-			gchar *text;
-			g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-			gchar **lines = g_strsplit(text, "\n", 3);
-			g_assert_true(g_str_has_prefix(lines[0], "# expect: "));
-			g_assert_nonnull(lines[1]);
-			g_assert_true(g_str_has_prefix(lines[1], "# at: "));
-			const char *expect = lines[0] + strlen("# expect: ");
-			gchar *at = g_strstrip(g_strdup(lines[1] + strlen("# at: ")));
-			gchar *want;
-			if (g_ascii_isdigit(at[0]))
-				want = g_strdup_printf("%s:%s: ", path, at);
-			else
-				want = g_build_filename(dir, at, NULL);
-			struct aero_scenario *s = aero_scenario_load(path, &err);
-			if (s)
-				g_error("%s loaded but should fail", f);
-			g_assert_true(err->domain == AERO_SCEN_ERROR ||
-			              err->domain == NS2_MOB_ERROR);
-			if (!g_str_has_prefix(err->message, want) ||
-			    !strstr(err->message, expect))
-				g_error("%s: message '%s', expected prefix '%s' and '%s'", f,
-				        err->message, want, expect);
-			g_free(want);
-			g_clear_error(&err);
-			g_free(at);
-			g_strfreev(lines);
-			g_free(text);
-			bad++;
-		}
-		g_free(path);
-	}
-	g_dir_close(d);
-	g_free(dir);
+	tu_corpus_run("scenarios/manifests", ".yaml", load_manifest, NULL, &good, &bad);
 	g_assert_cmpuint(good, >=, 3);
 	g_assert_cmpuint(bad, >=, 25);
 	if (g_test_verbose())

@@ -95,58 +95,29 @@ check_roundtrip(const struct ns2_trace *t)
 
 /* Every good-* parses and round-trips; every bad-* fails with the message
  * of its "# expect: " first line at the "# at: LINE:COL" of its second. */
+static gboolean
+load_trace(const char *path, GError **err, void *user)
+{
+	struct ns2_trace *t = ns2_trace_load(path, err);
+
+	(void)user;
+	if (!t) {
+		g_assert_error(*err, NS2_MOB_ERROR, (*err)->code);
+		return FALSE;
+	}
+	g_assert_cmpuint(ns2_trace_nodes(t), >, 0);
+	g_assert_cmpstr(t->name, ==, path);
+	check_roundtrip(t);
+	ns2_trace_free(t);
+	return TRUE;
+}
+
 static void
 test_corpus(void)
 {
-	gchar *dir = tu_tests_path("scenarios/ns2");
-	GError *err = NULL;
-	GDir *d = g_dir_open(dir, 0, &err);
-	const char *f;
-	unsigned good = 0, bad = 0;
+	unsigned good, bad;
 
-	g_assert_no_error(err);
-	while ((f = g_dir_read_name(d)) != NULL) {
-		if (!g_str_has_suffix(f, ".ns_movements"))
-			continue;
-		gchar *path = g_build_filename(dir, f, NULL);
-		if (g_str_has_prefix(f, "good-")) {
-			struct ns2_trace *t = ns2_trace_load(path, &err);
-			if (!t)
-				g_error("%s", err->message);
-			g_assert_cmpuint(ns2_trace_nodes(t), >, 0);
-			g_assert_cmpstr(t->name, ==, path);
-			check_roundtrip(t);
-			ns2_trace_free(t);
-			good++;
-		} else if (g_str_has_prefix(f, "bad-")) {
-			gchar *text;
-			g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-			gchar **lines = g_strsplit(text, "\n", 3);
-			g_assert_true(g_str_has_prefix(lines[0], "# expect: "));
-			g_assert_nonnull(lines[1]);
-			g_assert_true(g_str_has_prefix(lines[1], "# at: "));
-			const char *expect = lines[0] + strlen("# expect: ");
-			gchar *at = g_strstrip(g_strdup(lines[1] + strlen("# at: ")));
-			gchar *want = g_strdup_printf("%s:%s: ", path, at);
-			struct ns2_trace *t = ns2_trace_load(path, &err);
-			if (t)
-				g_error("%s parsed but should fail", f);
-			g_assert_error(err, NS2_MOB_ERROR, err->code);
-			if (!g_str_has_prefix(err->message, want) ||
-			    !strstr(err->message, expect))
-				g_error("%s: message '%s', expected prefix '%s' and '%s'",
-				        f, err->message, want, expect);
-			g_free(want);
-			g_clear_error(&err);
-			g_free(at);
-			g_strfreev(lines);
-			g_free(text);
-			bad++;
-		}
-		g_free(path);
-	}
-	g_dir_close(d);
-	g_free(dir);
+	tu_corpus_run("scenarios/ns2", ".ns_movements", load_trace, NULL, &good, &bad);
 	g_assert_cmpuint(good, >=, 3);
 	g_assert_cmpuint(bad, >=, 20);
 	if (g_test_verbose())

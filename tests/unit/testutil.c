@@ -202,3 +202,53 @@ tu_in4(const char *s)
 		g_error("tu_in4: not an IPv4 address: \"%s\"", s);
 	return a;
 }
+
+void
+tu_corpus_run(const char *rel, const char *suffix, tu_corpus_load load,
+              void *user, unsigned *good, unsigned *bad)
+{
+	gchar *dir = tu_tests_path(rel);
+	GError *err = NULL;
+	GDir *d = g_dir_open(dir, 0, &err);
+	const char *f;
+
+	g_assert_no_error(err);
+	*good = *bad = 0;
+	while ((f = g_dir_read_name(d)) != NULL) {
+		if (!g_str_has_suffix(f, suffix))
+			continue;
+		gchar *path = g_build_filename(dir, f, NULL);
+		if (g_str_has_prefix(f, "good-")) {
+			if (!load(path, &err, user))
+				g_error("%s", err->message);
+			(*good)++;
+		} else if (g_str_has_prefix(f, "bad-")) {
+			gchar *text;
+			g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+			gchar **lines = g_strsplit(text, "\n", 3);
+			g_assert_true(g_str_has_prefix(lines[0], "# expect: "));
+			g_assert_nonnull(lines[1]);
+			g_assert_true(g_str_has_prefix(lines[1], "# at: "));
+			const char *expect = lines[0] + strlen("# expect: ");
+			gchar *at = g_strstrip(g_strdup(lines[1] + strlen("# at: ")));
+			gchar *want = g_ascii_isdigit(at[0]) ?
+			              g_strdup_printf("%s:%s: ", path, at) :
+			              g_build_filename(dir, at, NULL);
+			if (load(path, &err, user))
+				g_error("%s loaded but should fail", f);
+			if (!g_str_has_prefix(err->message, want) ||
+			    !strstr(err->message, expect))
+				g_error("%s: message '%s', expected prefix '%s' and '%s'",
+				        f, err->message, want, expect);
+			g_free(want);
+			g_clear_error(&err);
+			g_free(at);
+			g_strfreev(lines);
+			g_free(text);
+			(*bad)++;
+		}
+		g_free(path);
+	}
+	g_dir_close(d);
+	g_free(dir);
+}

@@ -66,3 +66,20 @@ void tu_pcap_write_raw(const char *path, GPtrArray *packets);
  */
 GPtrArray *tu_tshark_fields(const char *pcap, const char *const *fields,
                             const char *const *extra);
+
+/* ---- error corpora ------------------------------------------------------- */
+
+/* Load path; return TRUE when it loaded (good files are checked by the
+ * callback itself), FALSE with *err set when it was rejected. */
+typedef gboolean (*tu_corpus_load)(const char *path, GError **err, void *user);
+
+/*
+ * Run every file of tests/<rel> ending in suffix through load: good-* files must
+ * load; bad-* files must be rejected with a message that starts with
+ * "PATH:LINE:COL: " (from their second line "# at: LINE:COL", or
+ * "# at: OTHERFILE" for an error reported in another file of the folder)
+ * and contains the text of their first line "# expect: TEXT".
+ * Sets *good and *bad to the counts.
+ */
+void tu_corpus_run(const char *rel, const char *suffix, tu_corpus_load load,
+                   void *user, unsigned *good, unsigned *bad);
