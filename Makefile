@@ -30,7 +30,7 @@ FUZZ_BUILD ?= build/fuzz
 
 # Every Debian package the project needs so far.
 DEB_PACKAGES := gcc make pkg-config libglib2.0-dev libpcap-dev libyaml-dev \
-	clang libclang-rt-14-dev gcovr tshark xxd
+	clang libclang-rt-14-dev gcovr tshark xxd python3
 
 CC ?= gcc
 ifeq ($(CC),cc)
