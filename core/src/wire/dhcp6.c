@@ -543,27 +543,41 @@ status_size(const struct aero_dhcp6_status *s)
 	return blob_size(s->msg, s->msg_len, AERO_DHCP6_STATUS_LEN);
 }
 
-/* Each returns the whole option's size (header included) or INVAL. */
+/*
+ * Size of a container option (IA_PD, IAPREFIX) whose body so far is n bytes,
+ * plus its optional STATUS_CODE and its kept unknown options.
+ */
 static long
-iaprefix_size(const struct aero_dhcp6_iaprefix *pf)
+container_size(long n, bool has_status, const struct aero_dhcp6_status *st,
+               const struct aero_dhcp6_opt *u, size_t nu, size_t cap,
+               const uint16_t *known)
 {
-	long n = AERO_DHCP6_IAPREFIX_LEN, s;
+	long s;
 
-	if (pf->plen > AERO_DHCP6_PLEN_MAX)
-		return AERO_WIRE_E_INVAL;
-	if (pf->has_status) {
-		if ((s = status_size(&pf->status)) < 0)
+	if (has_status) {
+		if ((s = status_size(st)) < 0)
 			return s;
 		n += s;
 	}
-	s = unknown_size(pf->unknown, pf->n_unknown,
-	                 AERO_DHCP6_MAX_IAPREFIX_UNKNOWN, known_iaprefix);
-	if (s < 0)
+	if ((s = unknown_size(u, nu, cap, known)) < 0)
 		return s;
 	n += s;
 	if (n > AERO_DHCP6_OPT_MAX_LEN)
 		return AERO_WIRE_E_INVAL;
 	return (long)OPT_SIZE(n);
+}
+
+/* Each returns the whole option's size (header included) or INVAL. */
+static long
+iaprefix_size(const struct aero_dhcp6_iaprefix *pf)
+{
+	long n = AERO_DHCP6_IAPREFIX_LEN;
+
+	if (pf->plen > AERO_DHCP6_PLEN_MAX)
+		return AERO_WIRE_E_INVAL;
+	return container_size(n, pf->has_status, &pf->status, pf->unknown,
+	                      pf->n_unknown, AERO_DHCP6_MAX_IAPREFIX_UNKNOWN,
+	                      known_iaprefix);
 }
 
 static long
@@ -578,19 +592,8 @@ iapd_size(const struct aero_dhcp6_iapd *ia)
 			return s;
 		n += s;
 	}
-	if (ia->has_status) {
-		if ((s = status_size(&ia->status)) < 0)
-			return s;
-		n += s;
-	}
-	s = unknown_size(ia->unknown, ia->n_unknown,
-	                 AERO_DHCP6_MAX_IAPD_UNKNOWN, known_iapd);
-	if (s < 0)
-		return s;
-	n += s;
-	if (n > AERO_DHCP6_OPT_MAX_LEN)
-		return AERO_WIRE_E_INVAL;
-	return (long)OPT_SIZE(n);
+	return container_size(n, ia->has_status, &ia->status, ia->unknown,
+	                      ia->n_unknown, AERO_DHCP6_MAX_IAPD_UNKNOWN, known_iapd);
 }
 
 static long
