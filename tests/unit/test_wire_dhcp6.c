@@ -585,15 +585,7 @@ test_real_dhclient_renew(void)
 	g_assert_cmpuint(m->n_oro, ==, 2);
 	g_assert_cmpuint(m->oro[0], ==, AERO_DHCP6_OPT_DNS_SERVERS);
 	g_assert_cmpuint(m->oro[1], ==, AERO_DHCP6_OPT_DOMAIN_LIST);
-	g_assert_cmpuint(m->n_iapd, ==, 1);
-	g_assert_cmphex(m->iapd[0].iaid, ==, 0x0d949e6f);
-	g_assert_cmpuint(m->iapd[0].t1, ==, 3600);
-	g_assert_cmpuint(m->iapd[0].t2, ==, 5400);
-	g_assert_cmpuint(m->iapd[0].n_prefix, ==, 1);
-	g_assert_cmpuint(m->iapd[0].prefix[0].preferred, ==, 7200);
-	g_assert_cmpuint(m->iapd[0].prefix[0].valid, ==, 7500);
-	g_assert_cmpuint(m->iapd[0].prefix[0].plen, ==, 64);
-	assert_ip6(&m->iapd[0].prefix[0].prefix, "fd00:aa00::");
+	assert_one_prefix(m, 0x0d949e6f, 3600, 5400, 7200, 7500, 64, "fd00:aa00::");
 	g_assert_cmpuint(m->n_unknown, ==, 0);
 	check_truncations(b, n);
 	check_reencode_fields(m, b, n);
