@@ -419,6 +419,19 @@ assert_nobuf_all(enc_fn enc, const void *in, size_t need)
 	g_assert_cmpint(enc(buf, need, in), ==, (int)need);
 }
 
+/* The 40-byte inner IPv6 header carried in the RHO of TV8 and the SCMP
+ * vectors (2001:db8:1000:2000::1 -> 2001:db8:2000:3000::1). */
+static void G_GNUC_UNUSED
+assert_inner_hdr(const uint8_t *p, size_t n)
+{
+	gsize hn;
+	guint8 *h = tu_hex("60 00 00 00 00 00 3a 40 20 01 0d b8 10 00 20 00"
+	                   "00 00 00 00 00 00 00 01 20 01 0d b8 20 00 30 00"
+	                   "00 00 00 00 00 00 00 01", &hn);
+	tu_assert_bytes(p, n, h, hn);
+	g_free(h);
+}
+
 #ifndef ND_HELPERS_ONLY
 
 /* ---- ND vector helpers ---------------------------------------------------- */

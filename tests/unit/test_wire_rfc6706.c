@@ -39,17 +39,6 @@ rt_6706(const uint8_t *v, size_t n, struct aero_rfc6706_msg *m)
 }
 
 static void
-assert_inner_hdr(const uint8_t *p, size_t n)
-{
-	gsize hn;
-	guint8 *h = tu_hex("60 00 00 00 00 00 3a 40 20 01 0d b8 10 00 20 00"
-	                   "00 00 00 00 00 00 00 01 20 01 0d b8 20 00 30 00"
-	                   "00 00 00 00 00 00 00 01", &hn);
-	tu_assert_bytes(p, n, h, hn);
-	g_free(h);
-}
-
-static void
 test_tv8_predirect(void)
 {
 	gsize n;

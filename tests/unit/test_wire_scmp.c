@@ -69,17 +69,6 @@ rt_scmp(const uint8_t *v, size_t n, const size_t *ok, size_t n_ok, size_t ok_fro
 }
 
 static void
-assert_inner_hdr(const uint8_t *p, size_t n)
-{
-	gsize hn;
-	guint8 *h = tu_hex("60 00 00 00 00 00 3a 40 20 01 0d b8 10 00 20 00"
-	                   "00 00 00 00 00 00 00 01 20 01 0d b8 20 00 30 00"
-	                   "00 00 00 00 00 00 00 01", &hn);
-	tu_assert_bytes(p, n, h, hn);
-	g_free(h);
-}
-
-static void
 test_srs(void)
 {
 	gsize n;
