@@ -1,7 +1,11 @@
 # tests/: GTest unit tests, CLI tests, fuzz targets, benchmarks.
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_PROGS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-TESTUTIL_OBJ = $(BUILD)/obj/tests/unit/testutil.o $(BUILD)/obj/core/tools/hexin.o
+# tests/sim/: the in-process discrete-event network harness, linked into
+# every unit test binary (whole-protocol tests use it).
+SIM_SRCS := $(sort $(wildcard tests/sim/*.c))
+TESTUTIL_OBJ = $(BUILD)/obj/tests/unit/testutil.o $(BUILD)/obj/core/tools/hexin.o \
+	$(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 
 $(BUILD)/obj/tests/unit/testutil.o: CFLAGS_ALL += -DAERO_TESTS_DIR='"$(CURDIR)/tests"'
 

@@ -1,0 +1,36 @@
+/*
+ * core/src/ro.c -- route optimisation (see ro.h).
+ */
+#include "ro.h"
+
+void
+ro_init(struct aero_node *n)
+{
+	n->ro = NULL;
+}
+
+void
+ro_free(struct aero_node *n)
+{
+	n->ro = NULL;
+}
+
+void
+ro_rx(struct aero_node *n, struct rxctx *rx, const uint8_t *msg, size_t len)
+{
+	(void)rx; (void)msg; (void)len;
+	DROP(n, drop_unexpected_ctl, "route optimisation not implemented yet");
+}
+
+void
+ro_dump(struct aero_node *n, GString *js)
+{
+	(void)n; (void)js;
+}
+
+void
+ro_rx_scmp(struct aero_node *n, struct rxctx *rx, const struct aero_scmp_msg *m)
+{
+	(void)rx; (void)m;
+	DROP(n, drop_unexpected_ctl, "SPD/SRD not implemented yet");
+}
