@@ -203,6 +203,8 @@ struct role_ops {
 	int (*shutdown)(struct aero_node *n);
 	void (*dump)(const struct aero_node *n, GString *js);
 	int (*client_prefix)(const struct aero_node *n, struct aero_prefix *p);
+	/* NUD gave up on e (it is now NCE_UNREACHABLE); optional */
+	void (*nud_failed)(struct aero_node *n, struct nce *e);
 };
 extern const struct role_ops client_ops, server_ops, relay_ops;
 

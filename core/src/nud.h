@@ -1,0 +1,21 @@
+/*
+ * core/src/nud.h -- neighbour unreachability detection on the AERO
+ * interface (RFC 4861 7.3 with the digest's timers: REACHABLE_TIME 30 s,
+ * RETRANS_TIMER 1 s, MAX_UNICAST_SOLICIT 3; P1 unicast NS/NA, P2 SNS/SNA
+ * or the SEAL A bit). Shared by every role; implemented in nud.c.
+ */
+#ifndef AERO_NUD_H
+#define AERO_NUD_H
+
+#include "node.h"
+
+/* About to send to e: when its reachability has lapsed, enter DELAY and
+ * start probing (RFC 4861 7.3.3). Cheap when e is REACHABLE. */
+void nud_used(struct aero_node *n, struct nce *e);
+/* Probe e now (e.g. a Client checking its Server). */
+void nud_probe(struct aero_node *n, struct nce *e);
+/* Handle an NS (answer with NA) or NA (confirm the entry) addressed to
+ * this node. Returns true when m was an NS/NA and has been consumed. */
+bool nud_rx(struct aero_node *n, struct rxctx *rx, const struct aero_nd_msg *m);
+
+#endif
