@@ -631,7 +631,7 @@ sec_link(struct ctx *c, const yaml_node_t *n)
 	if (v[0]) {
 		if (!rd_enum(c, v[0], "link", "profile", profiles, 2, &p))
 			return false;
-		l->profile = p == 0 ? AERO_PROFILE_P1 : AERO_PROFILE_P2;
+		l->profile = p == 0 ? AERO_SCEN_PROFILE_P1 : AERO_SCEN_PROFILE_P2;
 	}
 	if (v[1]) {
 		if (!rd_uint(c, v[1], "link", "port", 1, 65535, &x))
@@ -649,7 +649,7 @@ sec_link(struct ctx *c, const yaml_node_t *n)
 		const char *h = scalar(c, v[4], "link", "icv_key", "40 hex digits");
 		if (!h)
 			return false;
-		if (l->profile != AERO_PROFILE_P2)
+		if (l->profile != AERO_SCEN_PROFILE_P2)
 			return fail(c, v[4], "link", "icv_key: only with profile P2 "
 			            "(expected no icv_key for P1)");
 		if (strlen(h) != 40)
@@ -664,7 +664,7 @@ sec_link(struct ctx *c, const yaml_node_t *n)
 			                          g_ascii_xdigit_value(h[2 * i + 1]));
 		l->has_icv_key = true;
 	}
-	if (l->profile == AERO_PROFILE_P2 && !l->has_icv_key)
+	if (l->profile == AERO_SCEN_PROFILE_P2 && !l->has_icv_key)
 		return missing(c, n, "link", "icv_key", "40 hex digits with profile P2");
 	if (v[5] && !sec_timers(c, v[5]))
 		return false;
@@ -886,9 +886,9 @@ sec_node(struct ctx *c, const yaml_node_t *n, unsigned idx)
 		     "in all)", AERO_SCEN_MAX_NODES);
 		goto out;
 	}
-	t.model = t.role == AERO_ROLE_CLIENT ? AERO_MODEL_HOST : AERO_MODEL_NONE;
+	t.model = t.role == AERO_SCEN_ROLE_CLIENT ? AERO_SCEN_MODEL_HOST : AERO_SCEN_MODEL_NONE;
 	if (v[3]) {
-		if (t.role != AERO_ROLE_CLIENT) {
+		if (t.role != AERO_SCEN_ROLE_CLIENT) {
 			fail(c, v[3], where, "model: only clients have a model (expected no "
 			     "model for a %s)", role_names[t.role]);
 			goto out;
@@ -897,12 +897,12 @@ sec_node(struct ctx *c, const yaml_node_t *n, unsigned idx)
 			goto out;
 		t.model = (enum aero_scen_model)(e + 1);
 	}
-	if (v[4] && t.role != AERO_ROLE_SERVER) {
+	if (v[4] && t.role != AERO_SCEN_ROLE_SERVER) {
 		fail(c, v[4], where, "pool: only servers have a pool (expected no pool "
 		     "for a %s)", role_names[t.role]);
 		goto out;
 	}
-	if (t.role == AERO_ROLE_SERVER) {
+	if (t.role == AERO_SCEN_ROLE_SERVER) {
 		if (!v[4]) {
 			missing(c, n, where, "pool", "{prefix: ..., length: ...} for a server");
 			goto out;
@@ -930,12 +930,12 @@ sec_node(struct ctx *c, const yaml_node_t *n, unsigned idx)
 		t.pool_length = (unsigned)x;
 		t.has_pool = true;
 	}
-	if (v[5] && t.role != AERO_ROLE_RELAY) {
+	if (v[5] && t.role != AERO_SCEN_ROLE_RELAY) {
 		fail(c, v[5], where, "aggregate: only relays have an aggregate (expected "
 		     "no aggregate for a %s)", role_names[t.role]);
 		goto out;
 	}
-	if (t.role == AERO_ROLE_RELAY) {
+	if (t.role == AERO_SCEN_ROLE_RELAY) {
 		if (!v[5]) {
 			missing(c, n, where, "aggregate", "the relay's IPv6 aggregate prefix");
 			goto out;
@@ -1382,7 +1382,7 @@ sec_event(struct ctx *c, const yaml_node_t *n, unsigned idx)
 			     "explicit networks)");
 			goto out;
 		}
-		if (nd->role != AERO_ROLE_CLIENT) {
+		if (nd->role != AERO_SCEN_ROLE_CLIENT) {
 			fail(c, v[2], where, "move: node '%s' is a %s (expected a client)",
 			     nd->name, role_names[nd->role]);
 			goto out;
@@ -1414,7 +1414,7 @@ sec_event(struct ctx *c, const yaml_node_t *n, unsigned idx)
 		}
 	}
 	if (is_crash) {
-		if (nd->role != AERO_ROLE_SERVER) {
+		if (nd->role != AERO_SCEN_ROLE_SERVER) {
 			fail(c, v[2], where, "server_crash: node '%s' is a %s (expected a "
 			     "server)", nd->name, role_names[nd->role]);
 			goto out;
@@ -1433,7 +1433,7 @@ sec_event(struct ctx *c, const yaml_node_t *n, unsigned idx)
 			ev.has_restart = true;
 		}
 	}
-	if ((ev.type == AERO_EVENT_NAT_REBIND) && nd->role != AERO_ROLE_CLIENT) {
+	if ((ev.type == AERO_EVENT_NAT_REBIND) && nd->role != AERO_SCEN_ROLE_CLIENT) {
 		fail(c, v[2], where, "nat_rebind: node '%s' is a %s (expected a client)",
 		     nd->name, role_names[nd->role]);
 		goto out;
@@ -1546,7 +1546,7 @@ scen_new(const char *name, const char *dir)
 
 	s->path = g_strdup(name);
 	s->dir = g_strdup(dir);
-	s->link.profile = AERO_PROFILE_P1;
+	s->link.profile = AERO_SCEN_PROFILE_P1;
 	s->link.port = 8060;
 	s->link.mtu = 1280;
 	s->link.reachable_time = 30 * AERO_SCEN_S;

@@ -43,22 +43,22 @@ enum aero_scen_error {
 };
 
 enum aero_scen_role {
-	AERO_ROLE_CLIENT,
-	AERO_ROLE_SERVER,
-	AERO_ROLE_RELAY,
-	AERO_ROLE_CORRESPONDENT,
-	AERO_ROLE_ROUTER,
-	AERO_ROLE_COUNT
+	AERO_SCEN_ROLE_CLIENT,
+	AERO_SCEN_ROLE_SERVER,
+	AERO_SCEN_ROLE_RELAY,
+	AERO_SCEN_ROLE_CORRESPONDENT,
+	AERO_SCEN_ROLE_ROUTER,
+	AERO_SCEN_ROLE_COUNT
 };
 
 enum aero_scen_model {
-	AERO_MODEL_NONE, /* not a client */
-	AERO_MODEL_HOST,
-	AERO_MODEL_ROUTER,
-	AERO_MODEL_HYBRID,
+	AERO_SCEN_MODEL_NONE, /* not a client */
+	AERO_SCEN_MODEL_HOST,
+	AERO_SCEN_MODEL_ROUTER,
+	AERO_SCEN_MODEL_HYBRID,
 };
 
-enum aero_scen_profile { AERO_PROFILE_P1 = 1, AERO_PROFILE_P2 = 2 };
+enum aero_scen_profile { AERO_SCEN_PROFILE_P1 = 1, AERO_SCEN_PROFILE_P2 = 2 };
 
 enum aero_scen_family { AERO_FAMILY_IPV4 = 4, AERO_FAMILY_IPV6 = 6 };
 
@@ -200,7 +200,7 @@ struct aero_scenario {
 	GPtrArray *networks;          /* struct aero_scen_network * */
 	struct aero_scen_manet manet;
 	GPtrArray *nodes;             /* struct aero_scen_node *, expanded */
-	unsigned role_count[AERO_ROLE_COUNT];
+	unsigned role_count[AERO_SCEN_ROLE_COUNT];
 	struct aero_scen_mobility mobility;
 	GArray *traffic;              /* struct aero_scen_traffic */
 	GArray *events;               /* struct aero_scen_event, file order */

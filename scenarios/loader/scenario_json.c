@@ -99,7 +99,7 @@ json_node(const struct aero_scenario *s, const struct aero_scen_node *nd,
 	key(o, "role");
 	jstr(o, aero_scen_role_name(nd->role));
 	key(o, "model");
-	if (nd->model == AERO_MODEL_NONE)
+	if (nd->model == AERO_SCEN_MODEL_NONE)
 		g_string_append(o, "null");
 	else
 		jstr(o, aero_scen_model_name(nd->model));
@@ -338,7 +338,7 @@ aero_scenario_to_json(const struct aero_scenario *s, GString *out)
 	key(o, "link");
 	g_string_append_c(o, '{');
 	key(o, "profile");
-	jstr(o, l->profile == AERO_PROFILE_P1 ? "P1" : "P2");
+	jstr(o, l->profile == AERO_SCEN_PROFILE_P1 ? "P1" : "P2");
 	key(o, "port");
 	g_string_append_printf(o, "%u", l->port);
 	key(o, "mtu");
@@ -374,7 +374,7 @@ aero_scenario_to_json(const struct aero_scenario *s, GString *out)
 
 	key(o, "roles");
 	g_string_append_c(o, '{');
-	for (int r = 0; r < AERO_ROLE_COUNT; r++) {
+	for (int r = 0; r < AERO_SCEN_ROLE_COUNT; r++) {
 		key(o, aero_scen_role_name((enum aero_scen_role)r));
 		g_string_append_printf(o, "%u", s->role_count[r]);
 	}

@@ -43,7 +43,7 @@ summary(const struct aero_scenario *s)
 	       s->run.name, (double)s->run.duration / 1e9, s->run.seed, s->run.run,
 	       s->link.profile, s->run.output_path);
 	printf("nodes: %u (", s->nodes->len);
-	for (int r = 0; r < AERO_ROLE_COUNT; r++)
+	for (int r = 0; r < AERO_SCEN_ROLE_COUNT; r++)
 		printf("%s%u %s", r ? ", " : "", s->role_count[r],
 		       aero_scen_role_name((enum aero_scen_role)r));
 	printf(")\n");

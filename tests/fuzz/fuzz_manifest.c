@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	check(s->run.duration > 0);
 	check(s->mobility.kind != AERO_MOBILITY_FILE);
 	unsigned roles = 0;
-	for (int r = 0; r < AERO_ROLE_COUNT; r++)
+	for (int r = 0; r < AERO_SCEN_ROLE_COUNT; r++)
 		roles += s->role_count[r];
 	check(roles == s->nodes->len);
 	for (guint i = 0; i < s->traffic->len; i++) {

@@ -118,7 +118,7 @@ test_defaults(void)
 	g_assert_cmpuint(s->run.run, ==, 1);
 	g_assert_cmpstr(s->run.output, ==, "results");
 	g_assert_true(g_str_has_suffix(s->run.output_path, "manifests/results"));
-	g_assert_cmpint(s->link.profile, ==, AERO_PROFILE_P1);
+	g_assert_cmpint(s->link.profile, ==, AERO_SCEN_PROFILE_P1);
 	g_assert_cmpuint(s->link.port, ==, 8060);
 	g_assert_cmpuint(s->link.mtu, ==, 1280);
 	g_assert_false(s->link.pio_x);
@@ -137,8 +137,8 @@ test_defaults(void)
 	g_assert_cmpuint(n->rate, ==, 0);
 	g_assert_cmpuint(n->queue, ==, 100);
 	g_assert_cmpuint(n->hosts, ==, 2);
-	g_assert_cmpint(node(s, "a")->model, ==, AERO_MODEL_HOST);
-	g_assert_cmpint(node(s, "b")->model, ==, AERO_MODEL_NONE);
+	g_assert_cmpint(node(s, "a")->model, ==, AERO_SCEN_MODEL_HOST);
+	g_assert_cmpint(node(s, "b")->model, ==, AERO_SCEN_MODEL_NONE);
 	assert_iface(s, "a", 0, "lan", "10.0.0.1");
 	assert_iface(s, "b", 0, "lan", "10.0.0.2");
 	g_assert_cmpint(s->mobility.kind, ==, AERO_MOBILITY_NONE);
@@ -153,14 +153,14 @@ test_full(void)
 
 	g_assert_cmpint(s->run.duration, ==, 120 * AERO_SCEN_S);
 	g_assert_cmpuint(s->run.seed, ==, 7);
-	g_assert_cmpint(s->link.profile, ==, AERO_PROFILE_P2);
+	g_assert_cmpint(s->link.profile, ==, AERO_SCEN_PROFILE_P2);
 	g_assert_true(s->link.has_icv_key);
 	g_assert_cmpuint(s->link.icv_key[19], ==, 0x0b);
 	g_assert_cmpint(s->link.reachable_time, ==, 20 * AERO_SCEN_S);
 	g_assert_cmpint(s->link.rs_max_interval, ==, 3600 * AERO_SCEN_S);
 	g_assert_cmpuint(s->nodes->len, ==, 7);
-	g_assert_cmpuint(s->role_count[AERO_ROLE_CLIENT], ==, 3);
-	g_assert_cmpuint(s->role_count[AERO_ROLE_SERVER], ==, 2);
+	g_assert_cmpuint(s->role_count[AERO_SCEN_ROLE_CLIENT], ==, 3);
+	g_assert_cmpuint(s->role_count[AERO_SCEN_ROLE_SERVER], ==, 2);
 	const struct aero_scen_network *n = s->networks->pdata[0];
 	g_assert_cmpint(n->delay, ==, 10000000);
 	g_assert_cmpint(n->jitter, ==, 1000000);
@@ -175,7 +175,7 @@ test_full(void)
 	const struct aero_scen_node *c1 = node(s, "c1");
 	g_assert_cmpstr(c1->group, ==, "c");
 	g_assert_cmpuint(c1->index, ==, 1);
-	g_assert_cmpint(c1->model, ==, AERO_MODEL_HYBRID);
+	g_assert_cmpint(c1->model, ==, AERO_SCEN_MODEL_HYBRID);
 	const struct aero_scen_node *s0 = node(s, "s0");
 	g_assert_true(s0->has_pool);
 	g_assert_cmpuint(s0->pool.plen, ==, 40);
@@ -215,7 +215,7 @@ test_manet(void)
 	g_assert_cmpint(s->family, ==, AERO_FAMILY_IPV6);
 	g_assert_cmpuint(s->nodes->len, ==, 53);
 	g_assert_cmpstr(node(s, "m49")->name, ==, "m49");
-	g_assert_cmpint(node(s, "m49")->model, ==, AERO_MODEL_ROUTER);
+	g_assert_cmpint(node(s, "m49")->model, ==, AERO_SCEN_MODEL_ROUTER);
 	g_assert_true(s->manet.range == 250);
 	g_assert_cmpfloat_with_epsilon(s->manet.loss_at_range, 0.1, 1e-15);
 	g_assert_cmpint(s->manet.routing, ==, AERO_ROUTING_AODV);
