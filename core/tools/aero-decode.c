@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "aero/wire.h"
-#include "json.h"
+#include "aero/json.h"
 #include "json_packet.h"
 #include "hexin.h"
 

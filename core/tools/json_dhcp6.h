@@ -2,7 +2,7 @@
 #ifndef AERO_TOOLS_JSON_DHCP6_H
 #define AERO_TOOLS_JSON_DHCP6_H
 
-#include "json.h"
+#include "aero/json.h"
 #include "aero/wire_dhcp6.h"
 
 void json_dhcp6_duid(struct aj *j, const char *key, const struct aero_dhcp6_duid *d);

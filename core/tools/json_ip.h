@@ -2,7 +2,7 @@
 #ifndef AERO_TOOLS_JSON_IP_H
 #define AERO_TOOLS_JSON_IP_H
 
-#include "json.h"
+#include "aero/json.h"
 #include "aero/wire_ip.h"
 
 /* Name of an IP protocol / next header number ("udp", "ipv6-icmp", ...),

@@ -2,7 +2,7 @@
 #ifndef AERO_TOOLS_JSON_ND_H
 #define AERO_TOOLS_JSON_ND_H
 
-#include "json.h"
+#include "aero/json.h"
 #include "aero/wire_nd.h"
 
 /* An object "key" with every field of an ND option list. */

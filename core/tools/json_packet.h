@@ -2,7 +2,7 @@
 #ifndef AERO_TOOLS_JSON_PACKET_H
 #define AERO_TOOLS_JSON_PACKET_H
 
-#include "json.h"
+#include "aero/json.h"
 #include "aero/wire_packet.h"
 
 /* Members (not an object) describing p: kind, profile, one member per

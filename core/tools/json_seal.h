@@ -2,7 +2,7 @@
 #ifndef AERO_TOOLS_JSON_SEAL_H
 #define AERO_TOOLS_JSON_SEAL_H
 
-#include "json.h"
+#include "aero/json.h"
 #include "aero/wire_seal.h"
 
 /* ICV state for json_seal_verified */

@@ -1,76 +1,51 @@
 /*
  * JSON export of a loaded scenario (see aero_scenario_to_json in
- * scenario.h). Hand-written: strings are escaped, numbers printed with
- * "%.17g"-style precision through g_ascii_formatd (locale-independent).
+ * scenario.h), written with the project's one JSON writer (aero/json.h):
+ * strings escaped, numbers in the shortest round-trip form, independent of
+ * the locale.
  */
 #include "scenario.h"
 
-#include <inttypes.h>
 #include <string.h>
 
+#include "aero/json.h"
+
 static void
-jstr(GString *o, const char *s)
+jsec(struct aj *j, const char *k, int64_t ns)
 {
-	g_string_append_c(o, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_printf(o, "\\%c", *p);
-		else if (*p < 0x20)
-			g_string_append_printf(o, "\\u%04x", *p);
-		else
-			g_string_append_c(o, (char)*p);
-	}
-	g_string_append_c(o, '"');
+	aj_num(j, k, (double)ns / 1e9);
 }
 
 static void
-jnum(GString *o, double v)
-{
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-	g_string_append(o, g_ascii_dtostr(buf, sizeof buf, v));
-}
-
-static void
-jsec(GString *o, int64_t ns)
-{
-	jnum(o, (double)ns / 1e9);
-}
-
-static void
-key(GString *o, const char *k)
-{
-	if (o->len && o->str[o->len - 1] != '{')
-		g_string_append_c(o, ',');
-	jstr(o, k);
-	g_string_append_c(o, ':');
-}
-
-static void
-jbool(GString *o, bool b)
-{
-	g_string_append(o, b ? "true" : "false");
-}
-
-static void
-jaddr(GString *o, const struct aero_in6 *a, enum aero_scen_family f)
+jaddr(struct aj *j, const char *k, const struct aero_in6 *a,
+      enum aero_scen_family f)
 {
 	char buf[64];
 
 	aero_scen_addr_str(a, f, buf, sizeof buf);
-	jstr(o, buf);
+	aj_str(j, k, buf);
 }
 
 static void
-jprefix(GString *o, const struct aero_scen_prefix *p)
+jprefix(struct aj *j, const char *k, const struct aero_scen_prefix *p)
 {
 	char buf[64];
 	gchar *s;
 
 	aero_scen_addr_str(&p->addr, p->family, buf, sizeof buf);
 	s = g_strdup_printf("%s/%u", buf, p->plen);
-	jstr(o, s);
+	aj_str(j, k, s);
 	g_free(s);
+}
+
+/* [a, b, ...] of doubles */
+static void
+jnums(struct aj *j, const char *k, const double *v, size_t n)
+{
+	aj_arr_begin(j, k);
+	for (size_t i = 0; i < n; i++)
+		aj_num(j, NULL, v[i]);
+	aj_arr_end(j);
 }
 
 static const char *
@@ -87,347 +62,228 @@ net_name(const struct aero_scenario *s, int i)
 
 static void
 json_node(const struct aero_scenario *s, const struct aero_scen_node *nd,
-          GString *o)
+          struct aj *j)
 {
-	g_string_append_c(o, '{');
-	key(o, "name");
-	jstr(o, nd->name);
-	key(o, "group");
-	jstr(o, nd->group);
-	key(o, "index");
-	g_string_append_printf(o, "%u", nd->index);
-	key(o, "role");
-	jstr(o, aero_scen_role_name(nd->role));
-	key(o, "model");
+	aj_obj_begin(j, NULL);
+	aj_str(j, "name", nd->name);
+	aj_str(j, "group", nd->group);
+	aj_uint(j, "index", nd->index);
+	aj_str(j, "role", aero_scen_role_name(nd->role));
 	if (nd->model == AERO_SCEN_MODEL_NONE)
-		g_string_append(o, "null");
+		aj_null(j, "model");
 	else
-		jstr(o, aero_scen_model_name(nd->model));
+		aj_str(j, "model", aero_scen_model_name(nd->model));
 	if (nd->has_pool) {
-		key(o, "pool");
-		g_string_append_c(o, '{');
-		key(o, "prefix");
-		jprefix(o, &nd->pool);
-		key(o, "length");
-		g_string_append_printf(o, "%u}", nd->pool_length);
+		aj_obj_begin(j, "pool");
+		jprefix(j, "prefix", &nd->pool);
+		aj_uint(j, "length", nd->pool_length);
+		aj_obj_end(j);
 	}
-	if (nd->has_aggregate) {
-		key(o, "aggregate");
-		jprefix(o, &nd->aggregate);
-	}
-	key(o, "interfaces");
-	g_string_append_c(o, '[');
-	for (guint j = 0; j < nd->ifaces->len; j++) {
+	if (nd->has_aggregate)
+		jprefix(j, "aggregate", &nd->aggregate);
+	aj_arr_begin(j, "interfaces");
+	for (guint k = 0; k < nd->ifaces->len; k++) {
 		const struct aero_scen_iface *f =
-		        &g_array_index(nd->ifaces, struct aero_scen_iface, j);
+		        &g_array_index(nd->ifaces, struct aero_scen_iface, k);
 		const struct aero_scen_network *net = s->networks->pdata[f->network];
-		g_string_append(o, j ? ",{" : "{");
-		key(o, "network");
-		jstr(o, net->name);
-		key(o, "address");
-		jaddr(o, &f->addr, s->family);
-		key(o, "plen");
-		g_string_append_printf(o, "%u}", net->prefix.plen);
+		aj_obj_begin(j, NULL);
+		aj_str(j, "network", net->name);
+		jaddr(j, "address", &f->addr, s->family);
+		aj_uint(j, "plen", net->prefix.plen);
+		aj_obj_end(j);
 	}
-	g_string_append_c(o, ']');
-	key(o, "position");
-	if (nd->has_position) {
-		g_string_append_c(o, '[');
-		for (int k = 0; k < 3; k++) {
-			if (k)
-				g_string_append_c(o, ',');
-			jnum(o, nd->position[k]);
-		}
-		g_string_append_c(o, ']');
-	} else {
-		g_string_append(o, "null");
-	}
-	g_string_append_c(o, '}');
+	aj_arr_end(j);
+	if (nd->has_position)
+		jnums(j, "position", nd->position, 3);
+	else
+		aj_null(j, "position");
+	aj_obj_end(j);
 }
 
 static void
 json_event(const struct aero_scenario *s, const struct aero_scen_event *e,
-           GString *o)
+           struct aj *j)
 {
-	g_string_append_c(o, '{');
-	key(o, "at");
-	jsec(o, e->at);
-	key(o, "type");
-	jstr(o, aero_scen_event_name(e->type));
-	key(o, "node");
-	jstr(o, node_name(s, e->node));
-	if (e->network >= 0) {
-		key(o, "network");
-		jstr(o, net_name(s, e->network));
-	}
+	aj_obj_begin(j, NULL);
+	jsec(j, "at", e->at);
+	aj_str(j, "type", aero_scen_event_name(e->type));
+	aj_str(j, "node", node_name(s, e->node));
+	if (e->network >= 0)
+		aj_str(j, "network", net_name(s, e->network));
 	if (e->type == AERO_EVENT_MOVE) {
-		key(o, "from");
-		jstr(o, net_name(s, e->from));
-		key(o, "to");
-		jstr(o, net_name(s, e->to));
-		key(o, "to_address");
-		jaddr(o, &e->to_addr, s->family);
+		aj_str(j, "from", net_name(s, e->from));
+		aj_str(j, "to", net_name(s, e->to));
+		jaddr(j, "to_address", &e->to_addr, s->family);
 	}
 	if (e->type == AERO_EVENT_SERVER_CRASH) {
-		key(o, "keep_state");
-		jbool(o, e->keep_state);
-		key(o, "restart");
+		aj_bool(j, "keep_state", e->keep_state);
 		if (e->has_restart)
-			jsec(o, e->restart);
+			jsec(j, "restart", e->restart);
 		else
-			g_string_append(o, "null");
+			aj_null(j, "restart");
 	}
-	g_string_append_c(o, '}');
+	aj_obj_end(j);
 }
 
 static void
 json_flow(const struct aero_scenario *s, const struct aero_scen_traffic *f,
-          GString *o)
+          struct aj *j)
 {
-	g_string_append_c(o, '{');
-	key(o, "type");
-	jstr(o, aero_scen_traffic_name(f->type));
-	key(o, "from");
-	jstr(o, node_name(s, f->from));
-	key(o, "to");
-	jstr(o, node_name(s, f->to));
-	key(o, "start");
-	jsec(o, f->start);
-	key(o, "stop");
-	jsec(o, f->stop);
-	if (f->type == AERO_TRAFFIC_UDP_CBR) {
-		key(o, "rate");
-		g_string_append_printf(o, "%" PRIu64, f->rate);
-	}
-	if (f->type != AERO_TRAFFIC_TCP_BULK) {
-		key(o, "size");
-		g_string_append_printf(o, "%" PRIu32, f->size);
-	}
-	if (f->type == AERO_TRAFFIC_PING) {
-		key(o, "interval");
-		jsec(o, f->interval);
-	}
-	g_string_append_c(o, '}');
+	aj_obj_begin(j, NULL);
+	aj_str(j, "type", aero_scen_traffic_name(f->type));
+	aj_str(j, "from", node_name(s, f->from));
+	aj_str(j, "to", node_name(s, f->to));
+	jsec(j, "start", f->start);
+	jsec(j, "stop", f->stop);
+	if (f->type == AERO_TRAFFIC_UDP_CBR)
+		aj_uint(j, "rate", f->rate);
+	if (f->type != AERO_TRAFFIC_TCP_BULK)
+		aj_uint(j, "size", f->size);
+	if (f->type == AERO_TRAFFIC_PING)
+		jsec(j, "interval", f->interval);
+	aj_obj_end(j);
 }
 
 static void
-json_underlay(const struct aero_scenario *s, GString *o)
+json_underlay(const struct aero_scenario *s, struct aj *j)
 {
-	key(o, "underlay");
-	g_string_append_c(o, '{');
-	key(o, "family");
-	jstr(o, s->family == AERO_FAMILY_IPV4 ? "ipv4" : "ipv6");
+	aj_obj_begin(j, "underlay");
+	aj_str(j, "family", s->family == AERO_FAMILY_IPV4 ? "ipv4" : "ipv6");
 	if (s->manet_mode) {
 		const struct aero_scen_manet *m = &s->manet;
-		key(o, "manet");
-		g_string_append_c(o, '{');
-		key(o, "area");
-		g_string_append_c(o, '[');
-		jnum(o, m->area_x);
-		g_string_append_c(o, ',');
-		jnum(o, m->area_y);
-		g_string_append_c(o, ']');
-		key(o, "range");
-		jnum(o, m->range);
-		key(o, "delay_per_m");
-		jnum(o, m->delay_per_m);
-		key(o, "loss_at_range");
-		jnum(o, m->loss_at_range);
-		key(o, "routing");
-		jstr(o, m->routing == AERO_ROUTING_OLSR ? "olsr" : "aodv");
-		key(o, "wifi");
-		g_string_append_c(o, '{');
-		key(o, "standard");
-		jstr(o, m->wifi_standard);
-		key(o, "rate");
-		g_string_append_printf(o, "%" PRIu64 "}}", m->wifi_rate);
+		double area[2] = {m->area_x, m->area_y};
+		aj_obj_begin(j, "manet");
+		jnums(j, "area", area, 2);
+		aj_num(j, "range", m->range);
+		aj_num(j, "delay_per_m", m->delay_per_m);
+		aj_num(j, "loss_at_range", m->loss_at_range);
+		aj_str(j, "routing", m->routing == AERO_ROUTING_OLSR ? "olsr" : "aodv");
+		aj_obj_begin(j, "wifi");
+		aj_str(j, "standard", m->wifi_standard);
+		aj_uint(j, "rate", m->wifi_rate);
+		aj_obj_end(j);
+		aj_obj_end(j);
 	} else {
-		key(o, "networks");
-		g_string_append_c(o, '[');
+		aj_arr_begin(j, "networks");
 		for (guint i = 0; i < s->networks->len; i++) {
 			const struct aero_scen_network *n = s->networks->pdata[i];
-			g_string_append(o, i ? ",{" : "{");
-			key(o, "name");
-			jstr(o, n->name);
-			key(o, "prefix");
-			jprefix(o, &n->prefix);
-			key(o, "delay");
-			jsec(o, n->delay);
-			key(o, "jitter");
-			jsec(o, n->jitter);
-			key(o, "loss");
-			jnum(o, n->loss);
-			key(o, "rate");
-			g_string_append_printf(o, "%" PRIu64, n->rate);
-			key(o, "queue");
-			g_string_append_printf(o, "%" PRIu32, n->queue);
-			key(o, "hosts");
-			g_string_append_printf(o, "%u}", n->hosts);
+			aj_obj_begin(j, NULL);
+			aj_str(j, "name", n->name);
+			jprefix(j, "prefix", &n->prefix);
+			jsec(j, "delay", n->delay);
+			jsec(j, "jitter", n->jitter);
+			aj_num(j, "loss", n->loss);
+			aj_uint(j, "rate", n->rate);
+			aj_uint(j, "queue", n->queue);
+			aj_uint(j, "hosts", n->hosts);
+			aj_obj_end(j);
 		}
-		g_string_append_c(o, ']');
+		aj_arr_end(j);
 	}
-	g_string_append_c(o, '}');
+	aj_obj_end(j);
 }
 
 static void
-json_mobility(const struct aero_scenario *s, GString *o)
+json_mobility(const struct aero_scenario *s, struct aj *j)
 {
 	const struct aero_scen_mobility *m = &s->mobility;
 	static const char *const kinds[] = {"none", "file", "random_waypoint",
 	                                    "constant_position"};
 
-	key(o, "mobility");
-	g_string_append_c(o, '{');
-	key(o, "kind");
-	jstr(o, kinds[m->kind]);
+	aj_obj_begin(j, "mobility");
+	aj_str(j, "kind", kinds[m->kind]);
 	if (m->kind == AERO_MOBILITY_FILE) {
-		double x0, y0, x1, y1, end;
-		ns2_trace_extent(m->trace, &x0, &y0, &x1, &y1, &end);
-		key(o, "file");
-		jstr(o, m->file);
-		key(o, "path");
-		jstr(o, m->file_path);
-		key(o, "extent");
-		g_string_append_c(o, '[');
-		jnum(o, x0);
-		g_string_append_c(o, ',');
-		jnum(o, y0);
-		g_string_append_c(o, ',');
-		jnum(o, x1);
-		g_string_append_c(o, ',');
-		jnum(o, y1);
-		g_string_append_c(o, ']');
-		key(o, "end_time");
-		jnum(o, end);
+		double ext[4], end;
+		ns2_trace_extent(m->trace, &ext[0], &ext[1], &ext[2], &ext[3], &end);
+		aj_str(j, "file", m->file);
+		aj_str(j, "path", m->file_path);
+		jnums(j, "extent", ext, 4);
+		aj_num(j, "end_time", end);
 	} else if (m->kind == AERO_MOBILITY_RANDOM_WAYPOINT) {
-		key(o, "speed");
-		g_string_append_c(o, '[');
-		jnum(o, m->speed_min);
-		g_string_append_c(o, ',');
-		jnum(o, m->speed_max);
-		g_string_append_c(o, ']');
-		key(o, "pause");
-		jsec(o, m->pause);
+		double speed[2] = {m->speed_min, m->speed_max};
+		jnums(j, "speed", speed, 2);
+		jsec(j, "pause", m->pause);
 	}
-	g_string_append_c(o, '}');
+	aj_obj_end(j);
+}
+
+static void
+json_link(const struct aero_scen_link *l, struct aj *j)
+{
+	aj_obj_begin(j, "link");
+	aj_str(j, "profile", l->profile == AERO_SCEN_PROFILE_P1 ? "P1" : "P2");
+	aj_uint(j, "port", l->port);
+	aj_uint(j, "mtu", l->mtu);
+	aj_bool(j, "pio_x", l->pio_x);
+	if (l->has_icv_key)
+		aj_hex(j, "icv_key", l->icv_key, 20);
+	else
+		aj_null(j, "icv_key");
+	aj_obj_begin(j, "timers");
+	jsec(j, "reachable_time", l->reachable_time);
+	jsec(j, "retrans_timer", l->retrans_timer);
+	jsec(j, "forward_time", l->forward_time);
+	jsec(j, "accept_time", l->accept_time);
+	jsec(j, "keepalive_time", l->keepalive_time);
+	jsec(j, "rs_max_interval", l->rs_max_interval);
+	aj_obj_end(j);
+	aj_obj_end(j);
 }
 
 void
 aero_scenario_to_json(const struct aero_scenario *s, GString *out)
 {
-	GString *o = g_string_new(NULL);
-	const struct aero_scen_link *l = &s->link;
+	struct aj j;
 
-	g_string_append_c(o, '{');
-	key(o, "run");
-	g_string_append_c(o, '{');
-	key(o, "name");
-	jstr(o, s->run.name);
-	key(o, "duration");
-	jsec(o, s->run.duration);
-	key(o, "seed");
-	g_string_append_printf(o, "%" PRIu32, s->run.seed);
-	key(o, "run");
-	g_string_append_printf(o, "%" PRIu32, s->run.run);
-	key(o, "output");
-	jstr(o, s->run.output);
-	key(o, "output_path");
-	jstr(o, s->run.output_path);
-	g_string_append_c(o, '}');
+	aj_init(&j, out);
+	aj_obj_begin(&j, NULL);
+	aj_obj_begin(&j, "run");
+	aj_str(&j, "name", s->run.name);
+	jsec(&j, "duration", s->run.duration);
+	aj_uint(&j, "seed", s->run.seed);
+	aj_uint(&j, "run", s->run.run);
+	aj_str(&j, "output", s->run.output);
+	aj_str(&j, "output_path", s->run.output_path);
+	aj_obj_end(&j);
 
-	key(o, "link");
-	g_string_append_c(o, '{');
-	key(o, "profile");
-	jstr(o, l->profile == AERO_SCEN_PROFILE_P1 ? "P1" : "P2");
-	key(o, "port");
-	g_string_append_printf(o, "%u", l->port);
-	key(o, "mtu");
-	g_string_append_printf(o, "%" PRIu32, l->mtu);
-	key(o, "pio_x");
-	jbool(o, l->pio_x);
-	key(o, "icv_key");
-	if (l->has_icv_key) {
-		g_string_append_c(o, '"');
-		for (int i = 0; i < 20; i++)
-			g_string_append_printf(o, "%02x", l->icv_key[i]);
-		g_string_append_c(o, '"');
-	} else {
-		g_string_append(o, "null");
-	}
-	key(o, "timers");
-	g_string_append_c(o, '{');
-	key(o, "reachable_time");
-	jsec(o, l->reachable_time);
-	key(o, "retrans_timer");
-	jsec(o, l->retrans_timer);
-	key(o, "forward_time");
-	jsec(o, l->forward_time);
-	key(o, "accept_time");
-	jsec(o, l->accept_time);
-	key(o, "keepalive_time");
-	jsec(o, l->keepalive_time);
-	key(o, "rs_max_interval");
-	jsec(o, l->rs_max_interval);
-	g_string_append(o, "}}");
+	json_link(&s->link, &j);
+	json_underlay(s, &j);
 
-	json_underlay(s, o);
+	aj_obj_begin(&j, "roles");
+	for (int r = 0; r < AERO_SCEN_ROLE_COUNT; r++)
+		aj_uint(&j, aero_scen_role_name((enum aero_scen_role)r),
+		        s->role_count[r]);
+	aj_obj_end(&j);
 
-	key(o, "roles");
-	g_string_append_c(o, '{');
-	for (int r = 0; r < AERO_SCEN_ROLE_COUNT; r++) {
-		key(o, aero_scen_role_name((enum aero_scen_role)r));
-		g_string_append_printf(o, "%u", s->role_count[r]);
-	}
-	g_string_append_c(o, '}');
+	aj_arr_begin(&j, "nodes");
+	for (guint i = 0; i < s->nodes->len; i++)
+		json_node(s, s->nodes->pdata[i], &j);
+	aj_arr_end(&j);
 
-	key(o, "nodes");
-	g_string_append_c(o, '[');
-	for (guint i = 0; i < s->nodes->len; i++) {
-		if (i)
-			g_string_append_c(o, ',');
-		json_node(s, s->nodes->pdata[i], o);
-	}
-	g_string_append_c(o, ']');
+	json_mobility(s, &j);
 
-	json_mobility(s, o);
+	aj_arr_begin(&j, "traffic");
+	for (guint i = 0; i < s->traffic->len; i++)
+		json_flow(s, &g_array_index(s->traffic, struct aero_scen_traffic, i), &j);
+	aj_arr_end(&j);
 
-	key(o, "traffic");
-	g_string_append_c(o, '[');
-	for (guint i = 0; i < s->traffic->len; i++) {
-		if (i)
-			g_string_append_c(o, ',');
-		json_flow(s, &g_array_index(s->traffic, struct aero_scen_traffic, i), o);
-	}
-	g_string_append_c(o, ']');
+	aj_arr_begin(&j, "events");
+	for (guint i = 0; i < s->events->len; i++)
+		json_event(s, &g_array_index(s->events, struct aero_scen_event, i), &j);
+	aj_arr_end(&j);
 
-	key(o, "events");
-	g_string_append_c(o, '[');
-	for (guint i = 0; i < s->events->len; i++) {
-		if (i)
-			g_string_append_c(o, ',');
-		json_event(s, &g_array_index(s->events, struct aero_scen_event, i), o);
-	}
-	g_string_append_c(o, ']');
-
-	key(o, "capture");
-	g_string_append_c(o, '{');
-	key(o, "underlay");
-	jbool(o, s->capture.underlay);
-	key(o, "aero");
-	jbool(o, s->capture.aero);
-	key(o, "nodes");
+	aj_obj_begin(&j, "capture");
+	aj_bool(&j, "underlay", s->capture.underlay);
+	aj_bool(&j, "aero", s->capture.aero);
 	if (s->capture.all_nodes) {
-		jstr(o, "all");
+		aj_str(&j, "nodes", "all");
 	} else {
-		g_string_append_c(o, '[');
-		for (guint i = 0; i < s->capture.nodes->len; i++) {
-			if (i)
-				g_string_append_c(o, ',');
-			jstr(o, node_name(s, g_array_index(s->capture.nodes, unsigned, i)));
-		}
-		g_string_append_c(o, ']');
+		aj_arr_begin(&j, "nodes");
+		for (guint i = 0; i < s->capture.nodes->len; i++)
+			aj_str(&j, NULL, node_name(s, g_array_index(s->capture.nodes, unsigned, i)));
+		aj_arr_end(&j);
 	}
-	g_string_append(o, "}}\n");
-	g_string_append_len(out, o->str, (gssize)o->len);
-	g_string_free(o, TRUE);
+	aj_obj_end(&j);
+	aj_obj_end(&j);
+	g_string_append_c(out, '\n');
 }

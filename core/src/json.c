@@ -1,4 +1,4 @@
-#include "json.h"
+#include "aero/json.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -72,6 +72,14 @@ aj_arr_end(struct aj *j)
 {
 	g_string_append_c(j->s, ']');
 	j->depth--;
+}
+
+void
+aj_num(struct aj *j, const char *key, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	begin(j, key);
+	g_string_append(j->s, g_ascii_dtostr(buf, sizeof buf, v));
 }
 
 void

@@ -1,4 +1,5 @@
-/* A small streaming JSON writer over GString, used by aero-decode. */
+/* A small streaming JSON writer over GString: the one JSON writer of the
+ * project (aero-decode, the scenario export, node state dumps). */
 #ifndef AERO_TOOLS_JSON_H
 #define AERO_TOOLS_JSON_H
 
@@ -25,6 +26,8 @@ void aj_int(struct aj *j, const char *key, long long v);
 void aj_uint(struct aj *j, const char *key, unsigned long long v);
 void aj_bool(struct aj *j, const char *key, bool v);
 void aj_null(struct aj *j, const char *key);
+/* A double, shortest round-trip form, locale-independent (g_ascii_dtostr). */
+void aj_num(struct aj *j, const char *key, double v);
 void aj_str(struct aj *j, const char *key, const char *v);
 void aj_strn(struct aj *j, const char *key, const uint8_t *v, size_t len);
 void aj_hex(struct aj *j, const char *key, const uint8_t *v, size_t len);
