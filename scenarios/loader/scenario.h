@@ -238,6 +238,15 @@ void aero_scenario_free(struct aero_scenario *s);
 void aero_scenario_to_json(const struct aero_scenario *s, GString *out);
 
 /* Names used in manifests and JSON ("client", "host", "udp_cbr", ...). */
+/*
+ * Append a CORE session XML for s (networks, devices, links, the
+ * basic_range WLAN and, when ns2_file is not NULL and the scenario has a
+ * mobility file, the ns2script model reading ns2_file). See export_core.c
+ * for the mapping.
+ */
+void aero_scenario_to_core_xml(const struct aero_scenario *s,
+                               const char *ns2_file, GString *out);
+
 const char *aero_scen_role_name(enum aero_scen_role r);
 const char *aero_scen_model_name(enum aero_scen_model m);
 const char *aero_scen_event_name(enum aero_scen_event_type t);

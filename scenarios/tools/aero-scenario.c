@@ -6,6 +6,11 @@
  *   aero-scenario json FILE        the validated, defaults-filled JSON
  *   aero-scenario positions FILE --step S [--until T]
  *                                  t,node,x,y,z CSV (until: run.duration)
+ *   aero-scenario ns2 FILE         the mobility trace in strict ns-2 form
+ *                                  (BonnMotion style, %.17g round trip)
+ *   aero-scenario export-core FILE --out DIR
+ *                                  DIR/NAME.xml (CORE session) and
+ *                                  DIR/NAME.ns_movements (its ns2script)
  *
  * Usage errors exit 2.
  */
@@ -23,7 +28,9 @@ usage(const char *msg)
 	fprintf(stderr,
 	        "usage: aero-scenario check FILE\n"
 	        "       aero-scenario json FILE\n"
-	        "       aero-scenario positions FILE --step SECONDS [--until SECONDS]\n");
+	        "       aero-scenario positions FILE --step SECONDS [--until SECONDS]\n"
+	        "       aero-scenario ns2 FILE\n"
+	        "       aero-scenario export-core FILE --out DIR\n");
 	return 2;
 }
 
@@ -85,6 +92,50 @@ summary(const struct aero_scenario *s)
 	}
 }
 
+/* Write DIR/NAME.xml and, with a mobility file, DIR/NAME.ns_movements. */
+static int
+export_core(const struct aero_scenario *s, const char *dir)
+{
+	GError *err = NULL;
+	gchar *ns2 = NULL, *xml = g_strdup_printf("%s/%s.xml", dir, s->run.name);
+	GString *o = g_string_new(NULL);
+	int rc = 0;
+
+	if (g_mkdir_with_parents(dir, 0755) != 0) {
+		fprintf(stderr, "aero-scenario: cannot create %s\n", dir);
+		rc = 1;
+		goto out;
+	}
+	if (s->mobility.trace) {
+		GString *t = g_string_new(NULL);
+		ns2 = g_strdup_printf("%s/%s.ns_movements", dir, s->run.name);
+		ns2_trace_write(s->mobility.trace, t);
+		if (!g_file_set_contents(ns2, t->str, (gssize)t->len, &err))
+			rc = 1;
+		g_string_free(t, TRUE);
+	}
+	if (rc == 0) {
+		gchar *abs = ns2 ? g_canonicalize_filename(ns2, NULL) : NULL;
+		aero_scenario_to_core_xml(s, abs, o);
+		g_free(abs);
+		if (!g_file_set_contents(xml, o->str, (gssize)o->len, &err))
+			rc = 1;
+	}
+	if (rc) {
+		fprintf(stderr, "aero-scenario: %s\n", err ? err->message : "write failed");
+		g_clear_error(&err);
+	} else {
+		printf("%s\n", xml);
+		if (ns2)
+			printf("%s\n", ns2);
+	}
+out:
+	g_string_free(o, TRUE);
+	g_free(xml);
+	g_free(ns2);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,12 +150,20 @@ main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	bool pos = strcmp(cmd, "positions") == 0;
-	if (strcmp(cmd, "check") != 0 && strcmp(cmd, "json") != 0 && !pos)
+	bool core = strcmp(cmd, "export-core") == 0;
+	const char *outdir = NULL;
+	if (strcmp(cmd, "check") != 0 && strcmp(cmd, "json") != 0 && !pos &&
+	    !core && strcmp(cmd, "ns2") != 0)
 		return usage("unknown command");
 	if (argc < 3)
 		return usage("missing FILE");
-	if (!pos && argc != 3)
+	if (!pos && !core && argc != 3)
 		return usage("too many arguments");
+	if (core) {
+		if (argc != 5 || strcmp(argv[3], "--out") != 0)
+			return usage("export-core needs --out DIR");
+		outdir = argv[4];
+	}
 	if (pos) {
 		for (int i = 3; i < argc; i++) {
 			if (i + 1 >= argc)
@@ -133,6 +192,10 @@ main(int argc, char **argv)
 		summary(s);
 	} else if (strcmp(cmd, "json") == 0) {
 		aero_scenario_to_json(s, out);
+	} else if (core) {
+		rc = export_core(s, outdir);
+	} else if (strcmp(cmd, "ns2") == 0 && s->mobility.trace) {
+		ns2_trace_write(s->mobility.trace, out);
 	} else if (!s->mobility.trace) {
 		fprintf(stderr, "%s: no mobility file (expected mobility: file:)\n",
 		        argv[2]);
