@@ -71,6 +71,9 @@ CORE_LIB := $(BUILD)/libaerocore.a
 include core/module.mk
 include scenarios/module.mk
 include tests/module.mk
+# the hosts (optional until they exist)
+-include sim-adapter/module.mk
+-include emu/module.mk
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 

@@ -30,6 +30,10 @@
 #include <glib.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define NS2_MAX_COORD 1e9      /* metres, |x|, |y|, |z| */
 #define NS2_MAX_TIME 1e9       /* seconds */
 #define NS2_MIN_SPEED 1e-9     /* metres per second */
@@ -117,5 +121,9 @@ void ns2_trace_write_csv(const struct ns2_trace *t, double step, double until,
  * numbers with "%.17g" so that parse(write(t)) gives the same doubles.
  */
 void ns2_trace_write(const struct ns2_trace *t, GString *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

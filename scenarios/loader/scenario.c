@@ -1725,6 +1725,30 @@ aero_scenario_find_node(const struct aero_scenario *s, const char *name)
 }
 
 void
+aero_scen_native6(const struct aero_scenario *s, unsigned node, unsigned k,
+                  struct aero_in6 *out)
+{
+	const struct aero_scen_node *nd = s->nodes->pdata[node];
+	uint32_t net = 0, host = node + 1;
+
+	memset(out, 0, sizeof *out);
+	if (!s->manet_mode && k < nd->ifaces->len) {
+		const struct aero_scen_iface *f =
+		        &g_array_index(nd->ifaces, struct aero_scen_iface, k);
+		net = f->network;
+		host = (uint32_t)f->addr.b[12] << 24 | (uint32_t)f->addr.b[13] << 16 |
+		       (uint32_t)f->addr.b[14] << 8 | f->addr.b[15];
+	}
+	out->b[0] = 0xfd;
+	out->b[6] = (uint8_t)((net + 1) >> 8);
+	out->b[7] = (uint8_t)(net + 1);
+	out->b[12] = (uint8_t)(host >> 24);
+	out->b[13] = (uint8_t)(host >> 16);
+	out->b[14] = (uint8_t)(host >> 8);
+	out->b[15] = (uint8_t)host;
+}
+
+void
 aero_scen_addr_str(const struct aero_in6 *a, enum aero_scen_family f, char *buf,
                    size_t len)
 {

@@ -29,6 +29,10 @@
 #include "aero/wire_common.h"
 #include "ns2mob.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AERO_SCEN_S INT64_C(1000000000) /* nanoseconds per second */
 #define AERO_SCEN_MAX_NODES 100000u     /* after group expansion */
 #define AERO_SCEN_MAX_SECONDS 1e9       /* longest duration accepted */
@@ -247,6 +251,16 @@ void aero_scenario_to_json(const struct aero_scenario *s, GString *out);
 void aero_scenario_to_core_xml(const struct aero_scenario *s,
                                const char *ns2_file, GString *out);
 
+/*
+ * The native (non-overlay) IPv6 address of node's k-th interface [P]:
+ * fd00:0:0:<network index + 1>::<low 32 bits of its underlay address>/64
+ * (MANET: fd00:0:0:1::<node index + 1>). Correspondents and the Relay's
+ * outside use these; both backends and the JSON export ("native6") follow
+ * this one rule.
+ */
+void aero_scen_native6(const struct aero_scenario *s, unsigned node,
+                       unsigned k, struct aero_in6 *out);
+
 const char *aero_scen_role_name(enum aero_scen_role r);
 const char *aero_scen_model_name(enum aero_scen_model m);
 const char *aero_scen_event_name(enum aero_scen_event_type t);
@@ -258,5 +272,9 @@ int aero_scenario_find_node(const struct aero_scenario *s, const char *name);
 /* Format an address of the scenario (IPv4-mapped ones as dotted quad). */
 void aero_scen_addr_str(const struct aero_in6 *a, enum aero_scen_family f,
                         char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -60,6 +60,15 @@ net_name(const struct aero_scenario *s, int i)
 	return ((const struct aero_scen_network *)s->networks->pdata[i])->name;
 }
 
+static unsigned
+nd_index(const struct aero_scenario *s, const struct aero_scen_node *nd)
+{
+	for (guint i = 0; i < s->nodes->len; i++)
+		if (s->nodes->pdata[i] == nd)
+			return i;
+	return 0;
+}
+
 static void
 json_node(const struct aero_scenario *s, const struct aero_scen_node *nd,
           struct aj *j)
@@ -90,6 +99,9 @@ json_node(const struct aero_scenario *s, const struct aero_scen_node *nd,
 		aj_str(j, "network", net->name);
 		jaddr(j, "address", &f->addr, s->family);
 		aj_uint(j, "plen", net->prefix.plen);
+		struct aero_in6 n6;
+		aero_scen_native6(s, nd_index(s, nd), k, &n6);
+		aj_ip6(j, "native6", &n6);
 		aj_obj_end(j);
 	}
 	aj_arr_end(j);

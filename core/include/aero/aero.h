@@ -38,6 +38,10 @@
 
 #include "aero/wire_common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef uint64_t aero_tstamp;   /* ns; epoch chosen by the host */
 typedef uint64_t aero_duration; /* ns */
 #define AERO_TSTAMP_NONE UINT64_MAX
@@ -328,5 +332,9 @@ const char *aero_out_format(const struct aero_out *o, char *buf, size_t cap);
  */
 int aero_out_frame(const struct aero_out *o, uint8_t *buf, size_t cap,
                    uint16_t ip_id);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

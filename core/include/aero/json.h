@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include "aero/wire_common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AJ_MAX_DEPTH 32
 
 struct aj {
@@ -36,5 +40,9 @@ void aj_ip4(struct aj *j, const char *key, const struct aero_in4 *a);
 /* "2001:db8::/56" */
 void aj_prefix6(struct aj *j, const char *key, const struct aero_in6 *a,
                 unsigned plen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
