@@ -30,7 +30,7 @@ FUZZ_BUILD ?= build/fuzz
 
 # Every Debian package the project needs so far.
 DEB_PACKAGES := gcc make pkg-config libglib2.0-dev libpcap-dev libyaml-dev \
-	clang libclang-rt-14-dev gcovr tshark xxd python3
+	clang libclang-rt-14-dev gcovr tshark xxd python3 nettle-dev
 
 CC ?= gcc
 ifeq ($(CC),cc)
@@ -43,6 +43,8 @@ GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 GLIB_LIBS = $(shell pkg-config --libs glib-2.0)
 PCAP_LIBS = -lpcap
 MATH_LIBS = -lm
+# nettle: AES-128 and RFC 3394 key wrap for the P2 keys (core/src/p2.c)
+NETTLE_LIBS = -lnettle
 YAML_LIBS = -lyaml
 
 OPT ?= -O2
@@ -74,6 +76,7 @@ include tests/module.mk
 # the hosts (optional until they exist)
 -include sim-adapter/module.mk
 -include emu/module.mk
+-include tests/replay/module.mk
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 
@@ -157,7 +160,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c | deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_CORE_OBJS) $(FUZZ_BUILD)/obj/core/tools/hexin.o
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS) $(YAML_LIBS) $(MATH_LIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(GLIB_LIBS) $(NETTLE_LIBS) $(YAML_LIBS) $(MATH_LIBS)
 
 -include $(FUZZ_CORE_OBJS:.o=.d)
 

@@ -13,6 +13,6 @@ DECODE_OBJS = $(DECODE_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_PROGS += $(BUILD)/aero-decode
 
 $(BUILD)/aero-decode: $(DECODE_OBJS) $(CORE_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(PCAP_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(NETTLE_LIBS) $(PCAP_LIBS)
 
 -include $(DECODE_SRCS:%.c=$(BUILD)/obj/%.d)

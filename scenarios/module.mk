@@ -18,6 +18,6 @@ TOOL_PROGS += $(BUILD)/aero-scenario
 endif
 
 $(BUILD)/aero-scenario: $(SCENTOOL_OBJS) $(SCEN_LIB) $(CORE_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(YAML_LIBS) $(MATH_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(NETTLE_LIBS) $(YAML_LIBS) $(MATH_LIBS)
 
 -include $(SCENTOOL_SRCS:%.c=$(BUILD)/obj/%.d)

@@ -11,7 +11,7 @@ $(BUILD)/obj/tests/unit/testutil.o: CFLAGS_ALL += -DAERO_TESTS_DIR='"$(CURDIR)/t
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTUTIL_OBJ) $(SCEN_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(PCAP_LIBS) $(YAML_LIBS) $(MATH_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(NETTLE_LIBS) $(PCAP_LIBS) $(YAML_LIBS) $(MATH_LIBS)
 
 -include $(UNIT_SRCS:%.c=$(BUILD)/obj/%.d) $(TESTUTIL_OBJ:.o=.d)
 
@@ -24,6 +24,6 @@ BENCH_PROGS += $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(NETTLE_LIBS)
 
 -include $(BENCH_SRCS:%.c=$(BUILD)/obj/%.d)

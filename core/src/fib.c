@@ -12,10 +12,14 @@
 static guint
 key_hash(gconstpointer p)
 {
-	const uint8_t *b = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
+	/* two 64-bit words, multiply-xorshift (one probe per prefix length
+	 * in use on every lookup: keep it cheap) */
+	uint64_t a, b;
+	memcpy(&a, p, 8);
+	memcpy(&b, (const uint8_t *)p + 8, 8);
+	uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
 	return (guint)(h ^ (h >> 32));
 }
 
@@ -66,8 +70,11 @@ fib_add(struct aero_node *n, const struct aero_in6 *prefix, uint8_t plen,
 		for (unsigned i = 0; i < e->n_nh; i++)
 			if (nh_equal(&e->nh[i], nh))
 				return e;
-		if (e->n_nh < FIB_MAX_NH && nh->kind == NH_NEIGHBOR &&
-		    e->nh[0].kind == NH_NEIGHBOR) {
+		if (nh->kind == NH_NEIGHBOR && e->nh[0].kind == NH_NEIGHBOR) {
+			if (e->n_nh >= FIB_MAX_NH) { /* keep the others */
+				DROP(n, drop_fib_full, "ECMP next hops full");
+				return NULL;
+			}
 			e->nh[e->n_nh++] = *nh; /* ECMP */
 			return e;
 		}
@@ -143,8 +150,12 @@ fib_pick(const struct fib_entry *e, uint32_t flow_hash)
 {
 	if (e->n_nh == 1)
 		return &e->nh[0];
-	/* multiply-shift: uniform over the next hops, stable per flow */
-	return &e->nh[(uint32_t)(((uint64_t)flow_hash * e->n_nh) >> 32)];
+	/* multiply-shift: uniform over the next hops, stable per flow. The
+	 * hash is spread over 32 bits first (Fibonacci hashing): callers pass
+	 * node_flow_hash(), a 20-bit flow label, which alone would always
+	 * pick the first next hop. */
+	uint32_t h = flow_hash * 2654435761u;
+	return &e->nh[(uint32_t)(((uint64_t)h * e->n_nh) >> 32)];
 }
 
 size_t

@@ -49,8 +49,11 @@ nce_set_loc(struct aero_node *n, struct nce *e, const struct aero_loc *loc)
 	if (e->loc.family && g_hash_table_lookup(n->nc_loc, &e->loc) == e)
 		g_hash_table_remove(n->nc_loc, &e->loc);
 	e->loc = *loc;
+	/* replace, not insert: the key must be this entry's own loc (insert
+	 * would keep another entry's key pointer, which changes or is freed
+	 * when that entry moves or goes) */
 	if (loc->family)
-		g_hash_table_insert(n->nc_loc, &e->loc, e);
+		g_hash_table_replace(n->nc_loc, &e->loc, e);
 }
 
 struct nce *
@@ -100,13 +103,16 @@ nce_set_state(struct aero_node *n, struct nce *e, enum nce_state s)
 	if (old == s)
 		return;
 	e->state = s;
-	if (s == NCE_UNREACHABLE) {
+	if (s == NCE_UNREACHABLE)
 		COUNT(n, nud_unreachable);
+	/* UP and DOWN alternate (as in nce_create/nce_delete): an entry is
+	 * up in every state but INCOMPLETE and UNREACHABLE */
+	bool was_up = old != NCE_UNREACHABLE && old != NCE_INCOMPLETE;
+	bool is_up = s != NCE_UNREACHABLE && s != NCE_INCOMPLETE;
+	if (was_up && !is_up)
 		nce_event(n, e, AERO_EV_NEIGHBOR_DOWN);
-	} else if (old == NCE_UNREACHABLE || old == NCE_INCOMPLETE) {
-		if (s == NCE_REACHABLE)
-			nce_event(n, e, AERO_EV_NEIGHBOR_UP);
-	}
+	else if (!was_up && is_up)
+		nce_event(n, e, AERO_EV_NEIGHBOR_UP);
 }
 
 bool

@@ -438,19 +438,50 @@ tmr_set_in(struct aero_node *n, struct tmr *t, aero_duration d)
 /* ---- output queue ----------------------------------------------------------- */
 
 struct outq_item {
+	struct outq_item *next;
 	struct aero_out o;
 	size_t cap;
 	uint8_t data[];
 };
 
+/* Outputs are recycled: items of up to OUTQ_SLOT bytes come from a small
+ * per-node free list, so a busy node does not call malloc per packet. */
+#define OUTQ_SLOT 2048
+#define OUTQ_FREE_MAX 64
+
 static struct outq_item *
 outq_new(struct aero_node *n, size_t len)
 {
-	struct outq_item *it = g_malloc(sizeof *it + len);
+	struct outq_item *it;
+	if (len <= OUTQ_SLOT && n->oq_free) {
+		it = n->oq_free;
+		n->oq_free = it->next;
+		n->oq_nfree--;
+	} else {
+		size_t cap = len <= OUTQ_SLOT ? OUTQ_SLOT : len;
+		it = g_malloc(sizeof *it + cap);
+		it->cap = cap;
+	}
 	memset(&it->o, 0, sizeof it->o);
-	it->cap = len;
-	g_queue_push_tail(&n->outq, it);
+	it->next = NULL;
+	if (n->oq_tail)
+		n->oq_tail->next = it;
+	else
+		n->oq_head = it;
+	n->oq_tail = it;
 	return it;
+}
+
+static void
+outq_recycle(struct aero_node *n, struct outq_item *it)
+{
+	if (it->cap == OUTQ_SLOT && n->oq_nfree < OUTQ_FREE_MAX) {
+		it->next = n->oq_free;
+		n->oq_free = it;
+		n->oq_nfree++;
+	} else {
+		g_free(it);
+	}
 }
 
 void
@@ -523,7 +554,8 @@ out_state(struct aero_node *n, const char *state)
 static void
 release_polled(struct aero_node *n)
 {
-	g_free(n->polled);
+	if (n->polled)
+		outq_recycle(n, n->polled);
 	n->polled = NULL;
 }
 
@@ -533,9 +565,12 @@ aero_node_poll(aero_node *n, struct aero_out *out)
 	if (!n || !out)
 		return AERO_ERR_INVAL;
 	release_polled(n);
-	struct outq_item *it = g_queue_pop_head(&n->outq);
+	struct outq_item *it = n->oq_head;
 	if (!it)
 		return 0;
+	n->oq_head = it->next;
+	if (!n->oq_head)
+		n->oq_tail = NULL;
 	n->polled = it;
 	*out = it->o;
 	return 1;
@@ -589,7 +624,6 @@ aero_node_new(aero_node **out, const struct aero_config *cfg,
 	n->cb = cb;
 	n->user = user;
 	n->now = now;
-	g_queue_init(&n->outq);
 	n->heap = g_ptr_array_new();
 	n->nc = g_hash_table_new(in6_hash, in6_equal);
 	n->nc_loc = g_hash_table_new(nce_loc_hash, nce_loc_equal);
@@ -645,9 +679,14 @@ aero_node_free(aero_node *n)
 		}
 	g_ptr_array_free(n->heap, TRUE);
 	release_polled(n);
-	struct outq_item *it;
-	while ((it = g_queue_pop_head(&n->outq)))
+	for (struct outq_item *it = n->oq_head, *nx; it; it = nx) {
+		nx = it->next;
 		g_free(it);
+	}
+	for (struct outq_item *it = n->oq_free, *nx; it; it = nx) {
+		nx = it->next;
+		g_free(it);
+	}
 	g_free(n);
 }
 
@@ -1160,6 +1199,10 @@ aero_out_frame(const struct aero_out *o, uint8_t *buf, size_t cap,
 {
 	if (!o || !buf || o->kind != AERO_OUT_PACKET ||
 	    o->pi.side != AERO_SIDE_UNDERLAY)
+		return AERO_ERR_INVAL;
+	/* one outer header holds both addresses: same family, 4 or 6 */
+	if ((o->pi.dst.family != 4 && o->pi.dst.family != 6) ||
+	    o->pi.src.family != o->pi.dst.family)
 		return AERO_ERR_INVAL;
 	size_t hl = o->pi.dst.family == 4 ? 20 : 40;
 	if (cap < hl + AERO_UDP_HDR_LEN + o->len)

@@ -93,6 +93,9 @@ struct nce {
 	struct aero_seal_replay rx_win;
 	uint8_t icv_key[20];
 	size_t icv_key_len;     /* 0: use the link-wide key */
+	uint8_t icv_prev[20];   /* the key before the last change, accepted */
+	size_t icv_prev_len;    /* on receive until icv_prev_until */
+	aero_tstamp icv_prev_until;
 	void *role_data;        /* Server: the binding; freed by the role */
 };
 struct nce *nce_lookup(struct aero_node *n, const struct aero_in6 *ll);
@@ -223,8 +226,10 @@ struct aero_node {
 	struct aero_nd_ctx ndctx;   /* AERO link, PIO mode from cfg */
 
 	/* output queue */
-	GQueue outq;
-	struct outq_item *polled;   /* freed at the next API call */
+	struct outq_item *oq_head, *oq_tail; /* pending outputs */
+	struct outq_item *oq_free;  /* recycled items (node.c) */
+	unsigned oq_nfree;
+	struct outq_item *polled;   /* recycled at the next API call */
 	GString *scratch;           /* event names that need storage */
 
 	/* timers */

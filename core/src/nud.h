@@ -17,5 +17,8 @@ void nud_probe(struct aero_node *n, struct nce *e);
 /* Handle an NS (answer with NA) or NA (confirm the entry) addressed to
  * this node. Returns true when m was an NS/NA and has been consumed. */
 bool nud_rx(struct aero_node *n, struct rxctx *rx, const struct aero_nd_msg *m);
+/* This node's own locator as a P1 S/TLLAO (digest 3.7: IPv4 as
+ * ::ffff:a.b.c.d, port as configured). */
+void nud_own_lla(const struct aero_node *n, struct aero_nd_lla *l);
 
 #endif

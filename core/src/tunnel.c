@@ -23,14 +23,14 @@ tunnel_ecn_decap(uint8_t outer_ecn, uint8_t inner_ecn)
 	return ecn_decap[inner_ecn & 3][outer_ecn & 3];
 }
 
-/* RFC 6040 "currently unused" combinations, to be logged: Not-ECT inner
- * under ECT(0)/ECT(1); ECT(0) inner under ECT(1) (and CE over Not-ECT is
- * the drop case). */
+/* RFC 6040 "currently unused" combinations, to be logged (digest 6.1):
+ * Not-ECT inner under ECT(0)/ECT(1); ECT(1) inner under ECT(0); CE inner
+ * under ECT(1) (and CE over Not-ECT is the drop case). */
 static bool
 ecn_unused(uint8_t outer, uint8_t inner)
 {
 	return (inner == 0 && (outer == 1 || outer == 2)) ||
-	       (inner == 2 && outer == 1);
+	       (inner == 1 && outer == 2) || (inner == 3 && outer == 1);
 }
 
 /* ---- P2 SEAL shim ----------------------------------------------------------- */
@@ -91,8 +91,9 @@ tunnel_unwrap(struct aero_node *n, const struct aero_pktinfo *pi,
               const uint8_t **inner, size_t *ilen, struct aero_scmp_msg *sm)
 {
 	struct aero_seal s;
-	if (len >= 1 && (pkt[0] >> 4) == 6 && len >= 2 &&
-	    (pkt[1] & AERO_SEAL_VER_MASK) >> AERO_SEAL_VER_SHIFT != 1) {
+	/* 0x60..0x6f is no SEAL NEXTHDR (41, 4, 58): an IPv6 header, whatever
+	 * its traffic class makes the second byte look like */
+	if (len >= 1 && (pkt[0] >> 4) == 6) {
 		DROP(n, drop_not_p2, "P2 link: no SEAL shim");
 		return -1;
 	}
@@ -105,7 +106,15 @@ tunnel_unwrap(struct aero_node *n, const struct aero_pktinfo *pi,
 	size_t klen;
 	const uint8_t *key = p2_key(n, nb, &klen);
 	if (key) {
-		if (!s.i || aero_wire_seal_verify(pkt, len, key, klen) < 0) {
+		bool ok = s.i && aero_wire_seal_verify(pkt, len, key, klen) == 0;
+		/* key rollover: packets in flight under the neighbour's previous
+		 * key stay valid for a short window (P2 re-registration, SRD) */
+		if (!ok && s.i && nb && nb->icv_prev_len && n->now < nb->icv_prev_until &&
+		    aero_wire_seal_verify(pkt, len, nb->icv_prev, nb->icv_prev_len) == 0) {
+			ok = true;
+			COUNT(n, icv_prev_key_used);
+		}
+		if (!ok) {
 			DROP(n, drop_bad_icv, s.i ? "ICV mismatch" : "ICV missing");
 			return -1;
 		}
@@ -289,7 +298,10 @@ node_forward(struct aero_node *n, struct rxctx *rx)
 		DROP(n, drop_no_route, "no route");
 		return NULL;
 	}
-	const struct fib_nh *nh = fib_pick(e, node_flow_hash(rx->pkt, rx->len));
+	/* the flow hash only matters with ECMP (it costs a pass over the
+	 * headers) */
+	const struct fib_nh *nh = e->n_nh > 1 ?
+		fib_pick(e, node_flow_hash(rx->pkt, rx->len)) : &e->nh[0];
 	switch (nh->kind) {
 	case NH_BLACKHOLE:
 		DROP(n, drop_blackhole, "black-holed prefix");

@@ -17,8 +17,8 @@ check "unknown command is a usage error" 2 ./aero frobnicate
 check "decode works through the front door" 0 ./aero decode tests/vectors/packet-tv12-p1-ipv4-rs.hex
 check "decode of garbage is a rejected input" 1 ./aero decode --layer=dhcp6 tests/vectors/nd-tv6-rs.hex
 check "sim says plainly it does not exist yet" 3 ./aero sim scenarios/quickstart.yaml
-check "emu says plainly it does not exist yet" 3 ./aero emu scenarios/quickstart.yaml
-check "replay says plainly it does not exist yet" 3 ./aero replay x.pcap
+check "emu without a scenario is a usage error" 2 ./aero emu
+check "replay of a missing capture is a usage/file error" 2 ./aero replay --role server x.pcap
 check "analyze says plainly it does not exist yet" 3 ./aero analyze results/x
 out=$(./aero --help 2>&1)
 n=$((n + 1))

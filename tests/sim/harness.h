@@ -42,6 +42,12 @@ int sim_count(const struct sim *s);
 aero_node *sim_node(struct sim *s, int i);
 const char *sim_name(const struct sim *s, int i);
 const struct aero_config *sim_config(const struct sim *s, int i);
+/* The index of the node called name, or -1. */
+int sim_find(const struct sim *s, const char *name);
+/* Whether node i is up (sim_node_up), and where the underlay delivers to
+ * it now (its configured locator, or the last sim_move). */
+bool sim_is_up(const struct sim *s, int i);
+const struct aero_loc *sim_locator(const struct sim *s, int i);
 
 /* Link parameters: the default for every pair, or one direction a -> b. */
 void sim_link_default(struct sim *s, const struct sim_link *l);
@@ -56,6 +62,10 @@ void sim_pair_up(struct sim *s, int a, int b, bool up);
  * configuration (state lost). */
 void sim_restart(struct sim *s, int i);
 
+/* After a test called an aero_node_* input on node i itself (say
+ * aero_node_shutdown), take the node's outputs and re-arm its timer. */
+void sim_drain(struct sim *s, int i);
+
 /* Mobility: node i now has locator loc (the underlay delivers to it there
  * at once; the node is told with aero_node_set_locator). */
 void sim_move(struct sim *s, int i, const struct aero_loc *loc);
@@ -65,8 +75,21 @@ void sim_dns_add(struct sim *s, const char *name, const struct aero_peer *p,
                  size_t n);
 
 /* Delay of the modelled iBGP session Server -> Relay/Server (default
- * 10 ms). Announcements are applied with aero_node_route_update. */
+ * 10 ms). Announcements are applied with aero_node_route_update. The
+ * session of a Server drops when it goes down (sim_node_up false) or
+ * restarts: its routes are withdrawn everywhere after the delay, and
+ * announced again when it comes back up; a restarted Relay or Server gets
+ * every route of the Servers that are up again (session re-established). */
 void sim_set_bgp_delay(struct sim *s, aero_duration d);
+/* Whether Servers receive each other's routes (default true: a full iBGP
+ * mesh). false: only the Relays learn them, so traffic and RFC 6706
+ * messages between Clients of different Servers pass through a Relay
+ * (the Servers' default route). */
+void sim_set_bgp_to_servers(struct sim *s, bool on);
+
+/* The modelled iBGP RIB: how many Servers that are up currently announce
+ * exactly this prefix (as emitted, before the BGP delay). */
+int sim_rib_count(const struct sim *s, const struct aero_prefix *p);
 
 /* Inject an inner IPv6 packet on node i's tunnel side at time at. */
 void sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
@@ -76,6 +99,9 @@ void sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
  * tunnel side; the event hook sees every event (after the harness acted on
  * it); the step hook runs after every processed simulation event (use it
  * for invariants checked "after every event"). */
+/* Hooks run while the harness is draining a node: they may read any node
+ * and schedule work (sim_at, sim_inject_*), but must not call sim_restart,
+ * sim_move or aero_node_* inputs themselves (schedule them with sim_at). */
 typedef void (*sim_tunnel_fn)(struct sim *s, int node, const uint8_t *pkt,
                               size_t len, aero_tstamp now, void *user);
 typedef void (*sim_event_fn)(struct sim *s, int node,
@@ -83,6 +109,17 @@ typedef void (*sim_event_fn)(struct sim *s, int node,
                              void *user);
 typedef void (*sim_step_fn)(struct sim *s, aero_tstamp now, void *user);
 void sim_on_tunnel(struct sim *s, sim_tunnel_fn fn, void *user);
+/* The underlay tap sees every underlay packet a node sends (from an up
+ * node, before the link model drops or delays it). */
+typedef void (*sim_underlay_fn)(struct sim *s, int from,
+                                const struct aero_pktinfo *pi,
+                                const uint8_t *pkt, size_t len,
+                                aero_tstamp now, void *user);
+void sim_on_underlay(struct sim *s, sim_underlay_fn fn, void *user);
+/* Deliver a packet of the test's own making (forged, replayed) to the node
+ * at pi->dst at time at, as if sent from pi->src; no link model. */
+void sim_inject_underlay(struct sim *s, const struct aero_pktinfo *pi,
+                         const uint8_t *pkt, size_t len, aero_tstamp at);
 void sim_on_event(struct sim *s, sim_event_fn fn, void *user);
 void sim_on_step(struct sim *s, sim_step_fn fn, void *user);
 
@@ -103,6 +140,10 @@ aero_tstamp sim_now(const struct sim *s);
  * sim_keep_log(s, true) was called before running. */
 void sim_keep_log(struct sim *s, bool on);
 const GString *sim_log(const struct sim *s);
+/* Append a test's own line ("<t> test <text>") to the log. */
+void sim_note(struct sim *s, const char *text);
+/* Environment AERO_SIM_TRACE=1 prints every log line and every node log
+ * message to stderr while running (debugging aid). */
 
 /* Harness counters: underlay packets sent, delivered, lost, duplicated,
  * undeliverable (no node at the destination locator). */

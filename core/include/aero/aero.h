@@ -241,6 +241,12 @@ struct aero_config {
 
 	/* bounds (0 = default) */
 	size_t max_neighbors, max_bindings, max_routes, max_ro;
+
+	/* Server with dhcp_relay: source address of the Relay-forward
+	 * messages sent out the tunnel side (and their link-address), where
+	 * the DHCPv6 server sends its Relay-replies. A global address of the
+	 * Server's own stack; :: = the link-local fe80::ID. */
+	struct aero_in6 dhcp_relay_src;
 };
 
 /* Fill every default for the role (profile P1, MTU 1280, RFC timers). */

@@ -1,0 +1,136 @@
+/*
+ * emu/aerod/aerod.h -- aerod, the emulation daemon: one process hosting one
+ * core node (aero.h) on Linux. The loop (main.c): on a packet from the TUN
+ * (tun.c) or the underlay socket (udp.c), or on the one timer, call the core,
+ * drain aero_node_poll and act on each output: packets to the TUN or the
+ * socket, events to the kernel over rtnetlink (rtnl.c), to the lease file
+ * (lease.c) and to the events log. ctl.c serves the UNIX control socket.
+ * config.c turns a scenario node or command-line flags into aero_config.
+ */
+#ifndef AEROD_H
+#define AEROD_H
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aero/aero.h"
+
+#define AEROD_TABLE_DEFAULT 8060   /* Server: delegated prefixes for BGP */
+#define AEROD_LEARN_TABLE_DEFAULT 8061 /* Relay: routes BGP learned */
+#define AEROD_MAX_PEERMAP 64
+#define AEROD_VERSION "0.1"
+
+/* A native IPv6 BGP next hop -> the Server behind it (Relay). */
+struct aerod_peermap {
+	struct aero_in6 nh;
+	struct aero_peer peer;
+};
+
+struct aerod_opts {
+	char *scenario, *node;     /* --scenario FILE --node NAME */
+	char *tun_name;            /* --tun NAME [aero0] */
+	char *ctl_path;            /* --ctl PATH [/run/aero/<node>.sock] */
+	char *lease_path;          /* --lease FILE (Server) */
+	char *events_path;         /* --events FILE (JSON lines) */
+	char *log_path;            /* --log FILE [stderr] */
+	char *underlay;            /* --underlay udp|pcap [udp] */
+	char *downstream[AERO_MAX_DOWNSTREAM];
+	unsigned n_downstream;
+	int table;                 /* --table N [8060] */
+	int learn_table;           /* --learn-table N [8061] (Relay) */
+	uint64_t epoch_ns;         /* --epoch-ns: t = 0 of the events log */
+	int log_level;             /* syslog level [6 = info] */
+	bool no_netlink;           /* --no-netlink: core events not applied */
+	bool check_only;           /* --check: print the config and exit */
+	struct aerod_peermap peermap[AEROD_MAX_PEERMAP];
+	size_t n_peermap;
+	uint32_t seed;             /* --seed: only recorded */
+};
+
+struct aerod {
+	struct aerod_opts o;
+	struct aero_config cfg;
+	aero_node *node;
+	char name[64];             /* node name (log prefix, events) */
+	GMainLoop *loop;
+	GSource *timer;
+	int tun_fd;
+	char tun_name[IF_NAMESIZE];
+	unsigned tun_ifindex;
+	unsigned ds_ifindex[AERO_MAX_DOWNSTREAM];
+	int udp_fd;
+	int nl_fd;                 /* rtnetlink requests */
+	int nlmon_fd;              /* rtnetlink route monitor (Relay) */
+	uint32_t nl_seq;
+	int ctl_fd;
+	FILE *events;
+	FILE *logf;
+	GHashTable *leases;        /* "prefix/len" -> struct lease * */
+	bool shutting_down;
+	guint drain_id;
+	uint64_t host_cnt[8];      /* see host_counter_names in main.c */
+};
+
+enum {
+	HC_TUN_RX, HC_TUN_TX, HC_UDP_RX, HC_UDP_TX, HC_UDP_TX_ERR,
+	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ,
+};
+extern const char *const aerod_host_counter_names[8];
+
+/* main.c */
+uint64_t aerod_now(void);                  /* CLOCK_MONOTONIC ns */
+void aerod_run_core(struct aerod *d);      /* drain outputs, re-arm timer */
+void aerod_set_log_level(int level);
+int aerod_get_log_level(void);
+
+/* config.c: fill d->cfg and d->name from the scenario or flags already in
+ * d->o (plus argv leftovers already parsed). 0, or -1 with *err set. */
+int aerod_config_from_scenario(struct aerod *d, GError **err);
+int aerod_config_check(struct aerod *d, GError **err);
+char *aerod_config_describe(const struct aerod *d);
+
+/* tun.c */
+int tun_open(struct aerod *d, GError **err);
+void tun_close(struct aerod *d);
+gboolean tun_readable(gint fd, GIOCondition c, gpointer user);
+void tun_write(struct aerod *d, const uint8_t *pkt, size_t len);
+
+/* udp.c */
+int udp_open(struct aerod *d, GError **err);
+gboolean udp_readable(gint fd, GIOCondition c, gpointer user);
+void udp_send(struct aerod *d, const struct aero_out *o);
+int udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err);
+
+/* rtnl.c */
+int rtnl_open(struct aerod *d, GError **err);
+void rtnl_close(struct aerod *d);
+int rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu);
+int rtnl_addr(struct aerod *d, bool add, unsigned ifindex,
+              const struct aero_in6 *a, unsigned plen, bool nodad);
+/* type: RTN_UNICAST (dev ifindex), RTN_BLACKHOLE, RTN_UNREACHABLE */
+int rtnl_route(struct aerod *d, bool add, unsigned table, int type,
+               const struct aero_in6 *p, unsigned plen, unsigned ifindex);
+/* Every IPv6 route of table: fn(prefix, plen, gateway (or NULL)). */
+int rtnl_dump_table(struct aerod *d, unsigned table,
+                    void (*fn)(struct aerod *, const struct aero_in6 *,
+                               unsigned, const struct aero_in6 *));
+/* Relay: watch learn_table; calls aero_node_route_update. */
+int rtnl_monitor_open(struct aerod *d, GError **err);
+void rtnl_apply_event(struct aerod *d, const struct aero_event *ev);
+
+/* ctl.c */
+int ctl_open(struct aerod *d, GError **err);
+void ctl_close(struct aerod *d);
+
+/* lease.c */
+void lease_init(struct aerod *d);
+int lease_load(struct aerod *d, GError **err);
+void lease_event(struct aerod *d, const struct aero_event *ev);
+void lease_free(struct aerod *d);
+
+#endif

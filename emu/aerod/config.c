@@ -1,0 +1,214 @@
+/*
+ * emu/aerod/config.c -- a scenario node (through the one scenario loader)
+ * to an aero_config, and the checks aerod makes before it touches the
+ * kernel.
+ *
+ * Emulation conventions (topologies/ follows the same rules):
+ *  - a node's locator is the address of its first interface, port link.port;
+ *  - a Server's or Relay's link-local ID is its node index + 1;
+ *  - a Client's PRL: every Server, those sharing a network with the Client
+ *    first (the underlay is routed: Servers and Relays forward);
+ *  - a Server's relays: every Relay; a Relay's BGP next hops: the native6
+ *    address of every interface of every Server (aero_scen_native6).
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "aerod.h"
+#include "scenario.h"
+
+static struct aero_loc
+scen_loc(const struct aero_scenario *s, const struct aero_scen_node *n)
+{
+	const struct aero_scen_iface *f = &g_array_index(n->ifaces, struct aero_scen_iface, 0);
+	struct aero_loc l = {0};
+	if (s->family == AERO_FAMILY_IPV4)
+		l = aero_loc_v4(f->addr.b[12], f->addr.b[13], f->addr.b[14],
+		                f->addr.b[15], s->link.port);
+	else
+		l = aero_loc_v6(&f->addr, s->link.port);
+	return l;
+}
+
+static bool
+share_network(const struct aero_scen_node *a, const struct aero_scen_node *b)
+{
+	for (unsigned i = 0; i < a->ifaces->len; i++)
+		for (unsigned j = 0; j < b->ifaces->len; j++)
+			if (g_array_index(a->ifaces, struct aero_scen_iface, i).network ==
+			    g_array_index(b->ifaces, struct aero_scen_iface, j).network)
+				return true;
+	return false;
+}
+
+static void
+fill_link(struct aero_config *c, const struct aero_scenario *s)
+{
+	c->profile = s->link.profile == AERO_SCEN_PROFILE_P2 ? AERO_PROFILE_P2 : AERO_PROFILE_P1;
+	c->mtu = (uint16_t)MIN(s->link.mtu, 65535u);
+	c->pio_x = s->link.pio_x;
+	if (s->link.has_icv_key) {
+		memcpy(c->icv_key, s->link.icv_key, 20);
+		c->icv_key_len = 20;
+	}
+	c->reachable_time = (aero_duration)s->link.reachable_time;
+	c->retrans_timer = (aero_duration)s->link.retrans_timer;
+	c->forward_time = (aero_duration)s->link.forward_time;
+	c->accept_time = (aero_duration)s->link.accept_time;
+	c->keepalive_time = (aero_duration)s->link.keepalive_time;
+	c->rs_mrt = (aero_duration)s->link.rs_max_interval;
+}
+
+int
+aerod_config_from_scenario(struct aerod *d, GError **err)
+{
+	if (!d->o.scenario || !d->o.node) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+		            "--scenario FILE and --node NAME go together");
+		return -1;
+	}
+	struct aero_scenario *s = aero_scenario_load(d->o.scenario, err);
+	if (!s)
+		return -1;
+	int k = aero_scenario_find_node(s, d->o.node);
+	if (k < 0) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "%s: no node called '%s'", d->o.scenario, d->o.node);
+		aero_scenario_free(s);
+		return -1;
+	}
+	const struct aero_scen_node *n = g_ptr_array_index(s->nodes, (guint)k);
+	enum aero_role role;
+	switch (n->role) {
+	case AERO_SCEN_ROLE_CLIENT: role = AERO_ROLE_CLIENT; break;
+	case AERO_SCEN_ROLE_SERVER: role = AERO_ROLE_SERVER; break;
+	case AERO_SCEN_ROLE_RELAY: role = AERO_ROLE_RELAY; break;
+	default:
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "node '%s' is a %s, not an AERO node (client, server or relay)",
+		            n->name, aero_scen_role_name(n->role));
+		aero_scenario_free(s);
+		return -1;
+	}
+	if (s->manet_mode || !n->ifaces || n->ifaces->len == 0) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "node '%s': MANET scenarios are not supported by the emulation yet",
+		            n->name);
+		aero_scenario_free(s);
+		return -1;
+	}
+	struct aero_config *c = &d->cfg;
+	aero_config_default(c, role);
+	fill_link(c, s);
+	c->self = scen_loc(s, n);
+	g_strlcpy(d->name, n->name, sizeof d->name);
+	if (role != AERO_ROLE_CLIENT)
+		c->id = (uint32_t)k + 1;
+	for (int pass = 0; pass < 2; pass++)
+		for (guint i = 0; i < s->nodes->len; i++) {
+			const struct aero_scen_node *m = g_ptr_array_index(s->nodes, i);
+			if (role == AERO_ROLE_CLIENT && m->role == AERO_SCEN_ROLE_SERVER &&
+			    share_network(n, m) == (pass == 0) && c->n_prl < AERO_MAX_PRL)
+				c->prl[c->n_prl++] = (struct aero_peer){scen_loc(s, m), i + 1};
+			if (pass == 0 && role == AERO_ROLE_SERVER &&
+			    m->role == AERO_SCEN_ROLE_RELAY && c->n_relays < AERO_MAX_RELAYS)
+				c->relays[c->n_relays++] = (struct aero_peer){scen_loc(s, m), i + 1};
+			if (pass == 0 && role == AERO_ROLE_RELAY &&
+			    m->role == AERO_SCEN_ROLE_SERVER)
+				for (unsigned f = 0; f < m->ifaces->len &&
+				     d->o.n_peermap < AEROD_MAX_PEERMAP; f++) {
+					struct aerod_peermap *pm = &d->o.peermap[d->o.n_peermap++];
+					aero_scen_native6(s, i, f, &pm->nh);
+					pm->peer = (struct aero_peer){scen_loc(s, m), i + 1};
+				}
+		}
+	if (role == AERO_ROLE_CLIENT)
+		c->model = n->model == AERO_SCEN_MODEL_ROUTER ? AERO_MODEL_ROUTER
+		         : n->model == AERO_SCEN_MODEL_HYBRID ? AERO_MODEL_HYBRID
+		                                              : AERO_MODEL_HOST;
+	if (role == AERO_ROLE_SERVER && n->has_pool && c->n_pools < AERO_MAX_POOLS)
+		c->pools[c->n_pools++] = (struct aero_pool){n->pool.addr,
+			(uint8_t)n->pool.plen, (uint8_t)n->pool_length};
+	if (role == AERO_ROLE_RELAY && n->has_aggregate)
+		c->aggregates[c->n_aggregates++] = (struct aero_prefix){n->aggregate.addr,
+			(uint8_t)n->aggregate.plen};
+	if (!d->o.ctl_path)
+		d->o.ctl_path = g_strdup_printf("/run/aero/%s.sock", n->name);
+	aero_scenario_free(s);
+	return 0;
+}
+
+int
+aerod_config_check(struct aerod *d, GError **err)
+{
+	struct aero_config *c = &d->cfg;
+	const char *why = NULL;
+	if (c->role != AERO_ROLE_CLIENT && c->id == 0)
+		why = "a Server or Relay needs --id N (N > 0)";
+	else if (c->role == AERO_ROLE_CLIENT && c->n_prl == 0 && !c->prl_name[0])
+		why = "a Client needs a Server: --prl ID@ADDR or --prl-name NAME";
+	else if (c->role == AERO_ROLE_SERVER && c->n_pools == 0)
+		why = "a Server needs a prefix pool: --pool PREFIX/LEN,DELEG_LEN";
+	else if (c->mtu < 1280)
+		why = "MTU below 1280";
+	else if (c->role == AERO_ROLE_CLIENT && c->model == AERO_MODEL_HOST &&
+	         d->o.n_downstream > 0)
+		why = "--downstream needs a Client in router or hybrid model";
+	for (size_t i = 0; !why && i < c->n_prl; i++)
+		if (c->prl[i].loc.family != c->self.family)
+			why = "a PRL entry is of another address family than the locator";
+	if (why) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s", why);
+		return -1;
+	}
+	if (c->role == AERO_ROLE_CLIENT)
+		c->n_downstream = d->o.n_downstream;
+	if (c->role == AERO_ROLE_CLIENT && c->self.port == 0)
+		c->self.port = 8060;
+	if (!d->o.tun_name)
+		d->o.tun_name = g_strdup("aero0");
+	if (strlen(d->o.tun_name) >= IF_NAMESIZE) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "TUN name '%s' longer than %d characters", d->o.tun_name, IF_NAMESIZE - 1);
+		return -1;
+	}
+	if (!d->o.ctl_path)
+		d->o.ctl_path = g_strdup_printf("/run/aero/%s.sock", d->name);
+	return 0;
+}
+
+char *
+aerod_config_describe(const struct aerod *d)
+{
+	const struct aero_config *c = &d->cfg;
+	GString *s = g_string_new(NULL);
+	char a[64];
+	g_string_append_printf(s, "node %s\nrole %s\nprofile P%d\nlocator %s\nid %u\nmtu %u\n",
+	                       d->name, aero_role_name(c->role), (int)c->profile,
+	                       aero_loc_format(&c->self, a, sizeof a), c->id, c->mtu);
+	if (c->role == AERO_ROLE_CLIENT)
+		g_string_append_printf(s, "model %s\n", aero_model_name(c->model));
+	for (size_t i = 0; i < c->n_prl; i++)
+		g_string_append_printf(s, "prl %u@%s\n", c->prl[i].id,
+		                       aero_loc_format(&c->prl[i].loc, a, sizeof a));
+	for (size_t i = 0; i < c->n_pools; i++)
+		g_string_append_printf(s, "pool %s/%u,%u\n",
+		                       aero_in6_format(&c->pools[i].prefix, a, sizeof a),
+		                       c->pools[i].plen, c->pools[i].deleg_len);
+	for (size_t i = 0; i < c->n_relays; i++)
+		g_string_append_printf(s, "relay %u@%s\n", c->relays[i].id,
+		                       aero_loc_format(&c->relays[i].loc, a, sizeof a));
+	for (size_t i = 0; i < c->n_aggregates; i++)
+		g_string_append_printf(s, "aggregate %s/%u\n",
+		                       aero_in6_format(&c->aggregates[i].prefix, a, sizeof a),
+		                       c->aggregates[i].plen);
+	for (size_t i = 0; i < d->o.n_peermap; i++) {
+		char b[64];
+		g_string_append_printf(s, "peer %s=%u@%s\n",
+		                       aero_in6_format(&d->o.peermap[i].nh, b, sizeof b),
+		                       d->o.peermap[i].peer.id,
+		                       aero_loc_format(&d->o.peermap[i].peer.loc, a, sizeof a));
+	}
+	g_string_append_printf(s, "tun %s\nctl %s\n", d->o.tun_name, d->o.ctl_path);
+	return g_string_free(s, FALSE);
+}

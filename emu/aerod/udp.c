@@ -1,0 +1,224 @@
+/*
+ * emu/aerod/udp.c -- the underlay: one UDP socket bound to the node's
+ * locator. Receives with the outer TOS/TTL (IP_RECVTOS/IP_RECVTTL, or
+ * IPV6_RECVTCLASS/IPV6_RECVHOPLIMIT) and destination (PKTINFO) into
+ * aero_pktinfo; sends with the per-packet TOS/TTL as ancillary data.
+ */
+#define _GNU_SOURCE /* struct in6_pktinfo */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "aerod.h"
+
+#define UDP_BATCH 64
+
+static socklen_t
+to_sockaddr(const struct aero_loc *l, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (l->family == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(l->port);
+		memcpy(&s4->sin_addr, l->ip, 4);
+		return sizeof *s4;
+	}
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(l->port);
+	memcpy(&s6->sin6_addr, l->ip, 16);
+	return sizeof *s6;
+}
+
+static void
+from_sockaddr(struct aero_loc *l, const struct sockaddr_storage *ss)
+{
+	memset(l, 0, sizeof *l);
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		l->family = 4;
+		memcpy(l->ip, &s4->sin_addr, 4);
+		l->port = ntohs(s4->sin_port);
+	} else {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		l->family = 6;
+		memcpy(l->ip, &s6->sin6_addr, 16);
+		l->port = ntohs(s6->sin6_port);
+	}
+}
+
+static int
+open_bound(const struct aero_loc *self, GError **err)
+{
+	int v6 = self->family == 6;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
+		            "UDP socket: %s", g_strerror(errno));
+		return -1;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	int buf = 4 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+	if (v6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof one);
+	} else {
+		setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sockaddr(self, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		char a[64];
+		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
+		            "cannot bind the underlay socket to %s: %s",
+		            aero_loc_format(self, a, sizeof a), g_strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+udp_open(struct aerod *d, GError **err)
+{
+	d->udp_fd = open_bound(&d->cfg.self, err);
+	return d->udp_fd < 0 ? -1 : 0;
+}
+
+int
+udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err)
+{
+	int fd = open_bound(loc, err);
+	if (fd < 0)
+		return -1;
+	/* the main loop watches the fd number: keep it with dup2 */
+	if (dup2(fd, d->udp_fd) < 0) {
+		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
+		            "dup2: %s", g_strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+gboolean
+udp_readable(gint fd, GIOCondition c, gpointer user)
+{
+	(void)c;
+	struct aerod *d = user;
+	uint8_t buf[65536];
+	union {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + 4 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	for (int i = 0; i < UDP_BATCH; i++) {
+		struct sockaddr_storage from;
+		struct iovec iov = {buf, sizeof buf};
+		struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof from,
+		                    .msg_iov = &iov, .msg_iovlen = 1,
+		                    .msg_control = cm.b, .msg_controllen = sizeof cm.b};
+		ssize_t k = recvmsg(fd, &mh, 0);
+		if (k < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				g_warning("recvmsg: %s", g_strerror(errno));
+			break;
+		}
+		struct aero_pktinfo pi = {.side = AERO_SIDE_UNDERLAY};
+		from_sockaddr(&pi.src, &from);
+		pi.dst = d->cfg.self;
+		for (struct cmsghdr *ch = CMSG_FIRSTHDR(&mh); ch; ch = CMSG_NXTHDR(&mh, ch)) {
+			if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_TOS)
+				pi.tclass = *(uint8_t *)CMSG_DATA(ch);
+			else if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_TTL)
+				pi.ttl = (uint8_t)*(int *)CMSG_DATA(ch);
+			else if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo p4;
+				memcpy(&p4, CMSG_DATA(ch), sizeof p4);
+				memcpy(pi.dst.ip, &p4.ipi_addr, 4);
+			} else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_TCLASS)
+				pi.tclass = (uint8_t)*(int *)CMSG_DATA(ch);
+			else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_HOPLIMIT)
+				pi.ttl = (uint8_t)*(int *)CMSG_DATA(ch);
+			else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo p6;
+				memcpy(&p6, CMSG_DATA(ch), sizeof p6);
+				memcpy(pi.dst.ip, &p6.ipi6_addr, 16);
+			}
+		}
+		d->host_cnt[HC_UDP_RX]++;
+		aero_node_recv(d->node, &pi, buf, (size_t)k, aerod_now());
+		aerod_run_core(d);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+void
+udp_send(struct aerod *d, const struct aero_out *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sockaddr(&o->pi.dst, &ss);
+	union {
+		char b[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	memset(&cm, 0, sizeof cm);
+	struct iovec iov = {(void *)o->data, o->len};
+	struct msghdr mh = {.msg_name = &ss, .msg_namelen = sl, .msg_iov = &iov,
+	                    .msg_iovlen = 1, .msg_control = cm.b,
+	                    .msg_controllen = sizeof cm.b};
+	bool v6 = o->pi.dst.family == 6;
+	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+	size_t used = 0;
+	int tos = o->pi.tclass, ttl = o->pi.ttl;
+	if (!v6) {
+		/* IPv4: IP_TOS takes one byte or an int; IP_TTL an int */
+		ch->cmsg_level = IPPROTO_IP; ch->cmsg_type = IP_TOS;
+		ch->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(ch), &tos, sizeof tos);
+		used += CMSG_SPACE(sizeof(int));
+		if (ttl) {
+			ch = CMSG_NXTHDR(&mh, ch);
+			ch->cmsg_level = IPPROTO_IP; ch->cmsg_type = IP_TTL;
+			ch->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(ch), &ttl, sizeof ttl);
+			used += CMSG_SPACE(sizeof(int));
+		}
+	} else {
+		ch->cmsg_level = IPPROTO_IPV6; ch->cmsg_type = IPV6_TCLASS;
+		ch->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(ch), &tos, sizeof tos);
+		used += CMSG_SPACE(sizeof(int));
+		if (ttl) {
+			ch = CMSG_NXTHDR(&mh, ch);
+			ch->cmsg_level = IPPROTO_IPV6; ch->cmsg_type = IPV6_HOPLIMIT;
+			ch->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(ch), &ttl, sizeof ttl);
+			used += CMSG_SPACE(sizeof(int));
+		}
+	}
+	mh.msg_controllen = used;
+	if (o->pi.dst.family != d->cfg.self.family ||
+	    sendmsg(d->udp_fd, &mh, 0) < 0) {
+		d->host_cnt[HC_UDP_TX_ERR]++;
+		char a[64];
+		g_debug("sendmsg to %s: %s", aero_loc_format(&o->pi.dst, a, sizeof a),
+		        o->pi.dst.family != d->cfg.self.family ? "other address family"
+		                                                : g_strerror(errno));
+		return;
+	}
+	d->host_cnt[HC_UDP_TX]++;
+}

@@ -1,0 +1,28 @@
+# emu/: the emulation host. aerod (one process per emulated node hosting one
+# core node), aeroctl (its control client), aero-impair (the one user-space
+# link impairment: delay, jitter, loss on every emulated link, over NFQUEUE).
+DEB_PACKAGES += libjson-glib-dev libnetfilter-queue-dev libmnl-dev iptables \
+	mininet openvswitch-switch iperf3 ethtool bird2 tcpdump iproute2
+
+EMU_CFLAGS = $(shell pkg-config --cflags json-glib-1.0 gio-unix-2.0)
+EMU_LIBS = $(shell pkg-config --libs json-glib-1.0 gio-unix-2.0)
+NFQ_LIBS = $(shell pkg-config --libs libnetfilter_queue libmnl)
+
+AEROD_SRCS := $(sort $(wildcard emu/aerod/*.c))
+AEROD_OBJS = $(AEROD_SRCS:%.c=$(BUILD)/obj/%.o)
+TOOL_PROGS += $(BUILD)/aerod $(BUILD)/aeroctl $(BUILD)/aero-impair
+
+$(AEROD_OBJS) $(BUILD)/obj/emu/aeroctl.o: CFLAGS_ALL += $(EMU_CFLAGS) -Iscenarios/loader
+
+$(BUILD)/aerod: $(AEROD_OBJS) $(SCEN_LIB) $(CORE_LIB)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(EMU_LIBS) $(GLIB_LIBS) $(YAML_LIBS) $(MATH_LIBS) $(NETTLE_LIBS)
+
+$(BUILD)/aeroctl: $(BUILD)/obj/emu/aeroctl.o
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(EMU_LIBS) $(GLIB_LIBS)
+
+$(BUILD)/aero-impair: $(BUILD)/obj/emu/impair/aero-impair.o
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(NFQ_LIBS) $(GLIB_LIBS) $(MATH_LIBS)
+
+-include $(AEROD_OBJS:.o=.d) $(BUILD)/obj/emu/aeroctl.d $(BUILD)/obj/emu/impair/aero-impair.d
+
+TEST_SCRIPTS += $(sort $(wildcard tests/emu/t_*.sh))

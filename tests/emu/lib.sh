@@ -1,0 +1,22 @@
+# tests/emu/lib.sh: TAP helpers shared by the emulation tests (sourced).
+n=0; failed=0
+B=${AERO_BUILD:-build}
+case "$B" in /*) ;; *) B="$PWD/$B";; esac
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && echo "$2" | sed 's/^/#   /' | head -15; return 0; }
+check() { # $1 desc, $2 expected status, rest: command (output in $out)
+	local desc=$1 want=$2 rc
+	shift 2
+	out=$("$@" 2>&1 </dev/null); rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$desc"; else nok "$desc (status $rc, want $want)" "$out"; fi
+}
+expect() { # $1 desc, $2 pattern (grep -E), $3 text
+	if echo "$3" | grep -qE -- "$2"; then ok "$1"; else nok "$1 (no /$2/)" "$3"; fi
+}
+wait_for() { # $1 timeout s, rest: command; polls every 0.1 s
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; t=$((t - 1)); done
+	return 1
+}
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+finish() { echo "1..$n"; [ $failed -eq 0 ]; }

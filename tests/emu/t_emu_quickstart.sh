@@ -1,0 +1,50 @@
+#!/bin/bash
+# The Mininet run of scenarios/quickstart.yaml through ./aero emu, time-scaled
+# to about 24 s (root, OVS userspace). Checks prefixes, overlay delivery,
+# the handover, the impairment accuracy, the results layout and teardown.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/emu/lib.sh
+[ "$(id -u)" = 0 ] || skip_all "needs root (Mininet)"
+/usr/bin/python3 -c 'import mininet' 2>/dev/null || skip_all "mininet (python3) is not installed"
+command -v ovs-vsctl >/dev/null || skip_all "openvswitch-switch is not installed"
+if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
+	/usr/share/openvswitch/scripts/ovs-ctl start >/dev/null 2>&1
+	ovs-vsctl --timeout=3 show >/dev/null 2>&1 || skip_all "Open vSwitch cannot start"
+fi
+ovs-vsctl list-br | grep -q '^aesw' && skip_all "another emulation run holds the aesw bridges"
+O=$(mktemp -d /tmp/t_emu.XXXXXX)
+trap 'rm -rf "$O"' EXIT
+out=$(timeout 180 ./aero emu scenarios/quickstart.yaml --out "$O/r" --time-scale 0.2 --calib-count 50 --progress 30 2>&1); rc=$?
+echo "$out" | sed -n '/==== summary/,$p' | sed 's/^/# /'
+[ $rc -eq 0 ] && ok "./aero emu quickstart exits 0" || nok "./aero emu quickstart exits 0 (status $rc)" "$out"
+expect "all four Clients got a prefix" "prefixes delegated: 4/4" "$out"
+for f in run.json scenario.json events.jsonl flows.jsonl counters.json summary.json; do
+	[ -s "$O/r/$f" ] && ok "results: $f written" || nok "results: $f written"
+done
+[ -s "$O/r/pcap/mobile1-aero.pcap" ] && [ -s "$O/r/pcap/s1-underlay.pcap" ] && ok "pcaps per node (aero and underlay)" || nok "pcaps" "$(ls "$O/r/pcap")"
+res=$(/usr/bin/python3 - "$O/r" <<'PY'
+import json, sys
+d = sys.argv[1]
+s = json.load(open(d + "/summary.json"))
+c = json.load(open(d + "/counters.json"))
+f0 = s["flows"]["0"]
+print("udp_delivery", f0.get("delivery_ratio"))
+print("relay_to_outside", c["relay"].get("relay_to_outside", 0) + c["relay"].get("host_tun_tx", 0))
+print("relay_to_server", c["relay"].get("relay_to_server", 0))
+print("handovers", s["handovers"])
+worst = max(abs(r["observed_delay_ms"] - r["configured_delay_ms"]) for r in s["impairment"].values())
+print("impair_worst_ms", worst)
+for n, r in s["impairment"].items():
+    print(f"impair {n} {r['configured_delay_ms']} {r['observed_delay_ms']} {r['configured_loss']} {r['observed_loss']}")
+PY
+)
+echo "$res" | sed 's/^/# /'
+v() { echo "$res" | awk -v k="$1" '$1 == k {print $2}'; }
+awk -v x="$(v udp_delivery)" 'BEGIN{exit !(x >= 0.5)}' && ok "UDP flow mobile1 -> cn delivered >= 50 % through the overlay" || nok "UDP delivery ($(v udp_delivery))"
+[ "$(v relay_to_server)" -gt 0 ] 2>/dev/null && ok "the Relay forwarded outside traffic to a Server" || nok "relay_to_server $(v relay_to_server)"
+[ "$(v handovers)" -ge 1 ] 2>/dev/null && ok "mobile1 handed over (move isp1 -> isp2)" || nok "handover count $(v handovers)"
+awk -v x="$(v impair_worst_ms)" 'BEGIN{exit !(x <= 5)}' && ok "impairment delay within 5 ms of the configuration on every network" || nok "impairment accuracy (worst $(v impair_worst_ms) ms)"
+left=$(ip netns list 2>/dev/null | grep -c '^ae' ; ovs-vsctl list-br | grep -c '^aesw')
+[ "$(echo $left | tr -d ' ')" = "00" ] && ok "everything torn down (no aesw bridge left)" || nok "teardown ($left)"
+finish

@@ -1,0 +1,831 @@
+#!/usr/bin/python3
+"""aero_emu: run a scenario as a live Mininet network (./aero emu).
+
+The scenario comes as JSON from the one loader (`./aero json`), never from
+YAML. Layout:
+  - one OVS userspace bridge (datapath=user, standalone, batch start) per
+    underlay network, named aesw<k>; one Mininet host per node, named ae<i>
+    (project prefix; the scenario name is kept in every output);
+  - IPv4/IPv6 locators and native6 addresses set with `ip` (nodad), tx
+    offload off on every host interface (OVS userspace checksum trap);
+  - the underlay is routed: Servers, Relays and routers forward; every other
+    node routes through them (shortest path over the networks); a Relay's
+    aggregate is routed to it from everywhere (so a correspondent reaches
+    client prefixes through the Relay);
+  - impairments: ONE mechanism, aero-impair (NFQUEUE) on the egress of every
+    host interface with its network's delay/jitter/loss; rates with tbf;
+  - one aerod per AERO node, BIRD 2 on Servers and Relays (iBGP over the
+    native6 addresses: Server table 8060 -> Relay table 8061 -> aerod);
+  - the timeline in real time (optionally scaled with --time-scale):
+    events (link/node down/up, server_crash [+ restart], move, nat_rebind),
+    traffic (udp_cbr: flowgen.py; ping; tcp_bulk: iperf3), captures
+    (tcpdump per interface and TUN);
+  - results per analysis/RESULTS.md, and a summary.
+
+Exit: 0 ok, 1 run failed / scenario invalid, 2 usage, 3 not root or a
+missing facility.
+"""
+import argparse, datetime, hashlib, ipaddress, json, os, random, re, shutil
+import signal, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PORT_BASE_FLOW = 5001
+
+
+class Fail(Exception):
+    def __init__(self, msg, code=1):
+        super().__init__(msg)
+        self.code = code
+
+
+def log(msg):
+    print(f"[emu {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def sh(cmd, check=True):
+    r = subprocess.run(cmd, shell=isinstance(cmd, str), capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise Fail(f"command failed: {cmd}: {r.stderr.strip()}")
+    return r.stdout
+
+
+class Run:
+    def __init__(self, a):
+        self.a = a
+        self.build = a.build
+        self.procs = []          # (name, Popen) we started
+        self.net = None
+        self.hosts = {}          # scenario node name -> mininet host
+        self.nodes = {}          # name -> scenario node dict
+        self.aerod_cmd = {}      # name -> (host, argv)
+        self.aerod = {}          # name -> Popen
+        self.impair = {}         # name -> Popen
+        self.ifname = {}         # (node, network) -> interface name
+        self.scen_events = []
+
+    # ---- set-up ------------------------------------------------------------
+    def load(self):
+        r = subprocess.run([os.path.join(ROOT, "aero"), "json", self.a.scenario],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, AERO_BUILD=self.build))
+        if r.returncode != 0:
+            raise Fail(f"scenario rejected: {r.stderr.strip()}", 1)
+        self.scen_text = r.stdout
+        s = self.s = json.loads(r.stdout)
+        if "networks" not in s["underlay"]:
+            raise Fail("MANET scenarios are not supported by the emulation yet", 3)
+        self.nets = {n["name"]: (k, n) for k, n in enumerate(s["underlay"]["networks"])}
+        for i, n in enumerate(s["nodes"]):
+            n["idx"] = i
+            self.nodes[n["name"]] = n
+        self.v6 = s["underlay"]["family"] == "ipv6"
+        self.scale = self.a.time_scale
+        self.duration = s["run"]["duration"] * self.scale
+        if self.a.duration is not None:
+            self.duration = min(self.duration, self.a.duration)
+
+    def start_ovs(self):
+        if subprocess.run(["ovs-vsctl", "--timeout=3", "show"], capture_output=True).returncode != 0:
+            log("starting Open vSwitch (ovs-ctl start)")
+            subprocess.run(["/usr/share/openvswitch/scripts/ovs-ctl", "start"], capture_output=True)
+            if subprocess.run(["ovs-vsctl", "--timeout=3", "show"], capture_output=True).returncode != 0:
+                raise Fail("Open vSwitch cannot start (ovs-ctl start failed)", 3)
+
+    def forwarders(self):
+        return {n for n, d in self.nodes.items() if d["role"] in ("server", "relay", "router")}
+
+    def routes_for(self, name):
+        """Static underlay routes of node name: {dest prefix: gateway addr}."""
+        fw = self.forwarders()
+        me = self.nodes[name]
+        mynets = [f["network"] for f in me["interfaces"]]
+        dests = {}  # prefix -> target network or node
+        for net, (k, nd) in self.nets.items():
+            if net not in mynets:
+                dests[("net", net)] = None
+        for rn, rd in self.nodes.items():
+            if rd["role"] == "relay" and rd.get("aggregate") and rn != name:
+                dests[("node", rn)] = None
+        # BFS from me over (network -> forwarding node -> network)
+        first = {}  # network -> (gateway node, on my network)
+        frontier = []
+        for net in mynets:
+            first[net] = None
+            frontier.append(net)
+        via_node = {}
+        seen_nodes = {name}
+        while frontier:
+            nxt = []
+            for net in frontier:
+                for fn in sorted(fw):
+                    if fn in seen_nodes:
+                        continue
+                    fnets = [f["network"] for f in self.nodes[fn]["interfaces"]]
+                    if net not in fnets:
+                        continue
+                    seen_nodes.add(fn)
+                    gw = first[net] if first[net] else (fn, net)
+                    via_node[fn] = gw
+                    for n2 in fnets:
+                        if n2 not in first:
+                            first[n2] = gw
+                            nxt.append(n2)
+            frontier = nxt
+        out = []
+        for kind, tgt in dests:
+            gw = first.get(tgt) if kind == "net" else via_node.get(tgt)
+            if not gw:
+                continue
+            gnode, gnet = gw
+            gif = [f for f in self.nodes[gnode]["interfaces"] if f["network"] == gnet][0]
+            if kind == "net":
+                k, nd = self.nets[tgt]
+                out.append((nd["prefix"], gif["address"], "u"))
+                out.append((f"fd00:0:0:{k + 1:x}::/64", gif["native6"], "6"))
+            else:
+                out.append((self.nodes[tgt]["aggregate"], gif["native6"], "6"))
+        return out
+
+    def build_net(self):
+        from mininet.net import Mininet
+        from mininet.node import OVSSwitch
+        from mininet.link import Link
+        from mininet.log import setLogLevel
+        setLogLevel("warning")
+        net = self.net = Mininet(controller=None, build=False, autoSetMacs=False,
+                                 switch=OVSSwitch, link=Link)
+        sws = {}
+        for net_name, (k, nd) in self.nets.items():
+            ports = sum(1 for n in self.nodes.values()
+                        for f in n["interfaces"] if f["network"] == net_name)
+            sws[net_name] = net.addSwitch(f"aesw{k}", cls=OVSSwitch, datapath="user",
+                                          failMode="standalone", batch=True,
+                                          dpid=f"{0xae00 + k:016x}")
+        for name, nd in self.nodes.items():
+            h = net.addHost(f"ae{nd['idx']}", ip=None)
+            self.hosts[name] = h
+            for j, f in enumerate(nd["interfaces"]):
+                ifn = f"ae{nd['idx']}-eth{j}"
+                net.addLink(h, sws[f["network"]], intfName1=ifn)
+                self.ifname[(name, f["network"])] = ifn
+        net.build()
+        net.start()
+
+    def config_hosts(self):
+        for name, nd in self.nodes.items():
+            h = self.hosts[name]
+            fwd = name in self.forwarders()
+            h.cmd("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
+            h.cmd(f"sysctl -qw net.ipv4.ip_forward={int(fwd)} net.ipv6.conf.all.forwarding={int(fwd)}")
+            h.cmd("ip link set lo up")
+            for f in nd["interfaces"]:
+                ifn = self.ifname[(name, f["network"])]
+                k, netd = self.nets[f["network"]]
+                h.cmd(f"ip addr flush dev {ifn}")
+                h.cmd(f"ethtool -K {ifn} tx off >/dev/null 2>&1")
+                h.cmd(f"ip addr add {f['address']}/{f['plen']} dev {ifn}" +
+                      (" nodad" if self.v6 else ""))
+                if nd["role"] != "client":  # a Client's IPv6 is its AERO prefix only
+                    h.cmd(f"ip -6 addr add {f['native6']}/64 dev {ifn} nodad")
+                h.cmd(f"ip link set {ifn} up")
+                self.set_rate(h, ifn, netd)
+            self.add_routes(name)
+            self.start_impair(name)
+
+    def add_routes(self, name):
+        """Underlay routes; native IPv6 routes only for non-Clients (a
+        Client's IPv6 traffic must use its AERO interface)."""
+        h = self.hosts[name]
+        client = self.nodes[name]["role"] == "client"
+        for pfx, gw, fam in self.routes_for(name):
+            v6 = fam == "6" or ":" in gw
+            if fam == "6" and client:
+                continue
+            h.cmd(f"ip {'-6' if v6 else '-4'} route replace {pfx} via {gw}")
+
+    def set_rate(self, h, ifn, netd):
+        h.cmd(f"tc qdisc del dev {ifn} root >/dev/null 2>&1")
+        rate = netd.get("rate") or 0
+        if rate:
+            burst = max(int(rate / 8 / 250), 16000)
+            limit = max(netd.get("queue", 100) * 1500, burst)
+            h.cmd(f"tc qdisc add dev {ifn} root tbf rate {rate}bit burst {burst} limit {limit}")
+
+    def start_impair(self, name):
+        """(Re)start this node's aero-impair with one queue per interface."""
+        h = self.hosts[name]
+        old = self.impair.pop(name, None)
+        if old:
+            old.send_signal(signal.SIGTERM)
+            old.wait()
+        h.cmd("iptables -t mangle -F POSTROUTING; ip6tables -t mangle -F POSTROUTING")
+        specs = []
+        for q, f in enumerate(self.nodes[name]["interfaces"]):
+            k, netd = self.nets[f["network"]]
+            ifn = self.ifname[(name, f["network"])]
+            d = int(round(netd["delay"] * 1e6)); j = int(round(netd["jitter"] * 1e6))
+            loss = netd["loss"]
+            if d == 0 and j == 0 and loss == 0:
+                continue
+            for ipt in ("iptables", "ip6tables"):
+                h.cmd(f"{ipt} -t mangle -A POSTROUTING -o {ifn} -j NFQUEUE --queue-num {q} --queue-bypass")
+            specs.append(f"{q}:{d}:{j}:{loss}")
+        if not specs:
+            return
+        seed = (self.a.seed or self.s["run"]["seed"]) * 1000 + self.nodes[name]["idx"]
+        st = os.path.join(self.out, "logs", f"{name}-impair-{len(self.scen_events)}.json")
+        p = h.popen([os.path.join(self.build, "aero-impair"), "--seed", str(seed), "--stats", st] + specs,
+                    stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.out, "logs", f"{name}-impair.log"), "a"))
+        self.procs.append((f"{name}-impair", p))
+        self.impair[name] = p
+
+    def bird(self):
+        relays = [n for n, d in self.nodes.items() if d["role"] == "relay"]
+        servers = [n for n, d in self.nodes.items() if d["role"] == "server"]
+        if not shutil.which("bird"):
+            log("BIRD not installed: no route distribution (install bird2)")
+            return
+        def common(a, b):
+            for f in self.nodes[a]["interfaces"]:
+                for g in self.nodes[b]["interfaces"]:
+                    if f["network"] == g["network"]:
+                        return f["native6"], g["native6"]
+            return None
+        for name in servers + relays:
+            nd = self.nodes[name]
+            rid = nd["interfaces"][0]["address"] if not self.v6 else f"10.255.{nd['idx'] // 256}.{nd['idx'] % 256}"
+            peers = relays if nd["role"] == "server" else servers
+            conf = [f"router id {rid};", "log stderr all;", "ipv6 table t_aero;",
+                    "protocol device { scan time 10; }"]
+            if nd["role"] == "server":
+                conf.append("protocol kernel k_deleg { kernel table 8060; learn; scan time 2; "
+                            "ipv6 { table t_aero; import all; export none; }; }")
+            else:
+                conf.append("protocol kernel k_learn { kernel table 8061; scan time 2; "
+                            "ipv6 { table t_aero; import none; export all; }; }")
+            for p in peers:
+                c = common(name, p)
+                if not c:
+                    continue
+                mine, theirs = c
+                if nd["role"] == "server":
+                    ch = "ipv6 { table t_aero; import none; export all; next hop self; };"
+                else:
+                    ch = "ipv6 { table t_aero; import all; export none; };"
+                conf.append(f"protocol bgp p_{p.replace('-', '_')} {{ local {mine} as 65060; "
+                            f"neighbor {theirs} as 65060; direct; connect retry time 1; "
+                            f"hold time 9; {ch} }}")
+            d = os.path.join(self.out, "bird")
+            os.makedirs(d, exist_ok=True)
+            cf = os.path.join(d, f"{name}.conf")
+            open(cf, "w").write("\n".join(conf) + "\n")
+            p = self.hosts[name].popen(["bird", "-f", "-c", cf, "-s", os.path.join(d, f"{name}.ctl"),
+                                        "-P", os.path.join(d, f"{name}.pid")],
+                                       stdout=subprocess.DEVNULL,
+                                       stderr=open(os.path.join(self.out, "logs", f"{name}-bird.log"), "w"))
+            self.procs.append((f"{name}-bird", p))
+
+    def start_aerod(self, name):
+        h = self.hosts[name]
+        nd = self.nodes[name]
+        argv = [os.path.join(self.build, "aerod"), "--scenario", self.a.scenario, "--node", name,
+                "--ctl", self.ctl(name), "--events", os.path.join(self.out, "logs", f"{name}.events.jsonl"),
+                "--log", os.path.join(self.out, "logs", f"{name}.log"), "--epoch-ns", str(self.t0),
+                "--seed", str(self.a.seed or self.s["run"]["seed"])]
+        if nd["role"] == "server":
+            argv += ["--lease", os.path.join(self.out, "leases", f"{name}.lease")]
+        p = h.popen(argv, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.out, "logs", f"{name}.stderr"), "a"))
+        self.procs.append((f"{name}-aerod", p))
+        self.aerod[name] = p
+        return p
+
+    def ctl(self, name):
+        return os.path.join(self.out, "ctl", f"{name}.sock")
+
+    def aeroctl(self, name, *args):
+        r = subprocess.run([os.path.join(self.build, "aeroctl"), "-s", self.ctl(name), *args],
+                           capture_output=True, text=True)
+        return r.stdout if r.returncode == 0 else None
+
+    def capture(self, name, aero_too=True):
+        cap = self.s.get("capture", {})
+        if not self.a.capture:
+            return
+        nodes = cap.get("nodes", "all")
+        if nodes != "all" and name not in nodes:
+            return
+        h = self.hosts[name]
+        pc = os.path.join(self.out, "pcap")
+        ifs = []
+        if cap.get("underlay", True):
+            for j, f in enumerate(self.nodes[name]["interfaces"]):
+                suffix = "" if j == 0 else f"-{f['network']}"
+                ifs.append((self.ifname[(name, f["network"])], f"{name}-underlay{suffix}.pcap"))
+        if aero_too and cap.get("aero", True) and name in self.aerod:
+            ifs.append(("aero0", f"{name}-aero.pcap"))
+        for ifn, fn in ifs:
+            p = h.popen(["tcpdump", "-i", ifn, "-U", "-s", "256", "-w", os.path.join(pc, fn)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.procs.append((f"{name}-tcpdump-{ifn}", p))
+
+    # ---- measurement of the impairment ---------------------------------------
+    def calibrate(self):
+        """Ping across each network (pairs on it) and compare with the
+        configured delay/loss: RTT/2 against the one-way delay (both ways
+        cross the same network, each egress delayed once)."""
+        res = {}
+        procs = []
+        for net, (k, nd) in self.nets.items():
+            members = [n for n, d in self.nodes.items() if any(f["network"] == net for f in d["interfaces"])]
+            if len(members) < 2:
+                continue
+            a, b = members[0], members[1]
+            dst = [f for f in self.nodes[b]["interfaces"] if f["network"] == net][0]["native6"]
+            cnt = self.a.calib_count
+            p = self.hosts[a].popen(f"ping -6 -n -q -c {cnt} -i 0.02 -W 1 {dst}", shell=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            procs.append((net, nd, p, cnt))
+        for net, nd, p, cnt in procs:
+            out, _ = p.communicate()
+            m = re.search(r"(\d+) received", out)
+            rtt = re.search(r"= ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms", out)
+            rx = int(m.group(1)) if m else 0
+            # a round trip crosses the lossy egress twice
+            pl = 1 - rx / cnt
+            one_way_loss = 1 - (1 - pl) ** 0.5
+            res[net] = {"configured_delay_ms": round(nd["delay"] * 1e3, 3),
+                        "observed_delay_ms": round(float(rtt.group(2)) / 2, 3) if rtt else None,
+                        "configured_jitter_ms": round(nd["jitter"] * 1e3, 3),
+                        "observed_mdev_ms": round(float(rtt.group(4)) / 2, 3) if rtt else None,
+                        "configured_loss": nd["loss"], "observed_loss": round(one_way_loss, 4),
+                        "probes": cnt}
+        self.calib = res
+        for net, r in res.items():
+            log(f"impairment {net}: delay {r['configured_delay_ms']} ms configured, "
+                f"{r['observed_delay_ms']} ms observed; loss {r['configured_loss']} configured, "
+                f"{r['observed_loss']} observed ({r['probes']} probes)")
+
+    # ---- the timeline --------------------------------------------------------
+    def plan(self):
+        acts = []
+        sc = self.scale
+        for ev in self.s.get("events", []):
+            acts.append((ev["at"] * sc, "event", ev))
+            if ev["type"] == "server_crash" and ev.get("restart") is not None:
+                acts.append((ev["restart"] * sc, "restart", ev))
+        for k, tr in enumerate(self.s.get("traffic", [])):
+            acts.append((tr["start"] * sc, "traffic", (k, tr)))
+        acts.sort(key=lambda x: x[0])
+        return acts
+
+    def addr_of(self, name):
+        """Inner address to reach node name: a Client's delegated prefix ::1,
+        else its first native6 address."""
+        nd = self.nodes[name]
+        if nd["role"] == "client":
+            out = self.aeroctl(name, "show", "--json")
+            if out:
+                m = re.search(r'"prefix":"([0-9a-f:]+)/(\d+)"', out)
+                if m:
+                    return str(ipaddress.IPv6Address(m.group(1)) + 1)
+            return None
+        return nd["interfaces"][0]["native6"]
+
+    def scen_event(self, name, ev_name, **kw):
+        rec = {"t": round((time.monotonic_ns() - self.t0) / 1e9, 6), "node": name,
+               "type": "scenario", "name": ev_name}
+        rec.update(kw)
+        self.scen_events.append(rec)
+        log(f"event {ev_name} {name} {kw if kw else ''}")
+
+    def do_event(self, ev):
+        name = ev["node"]
+        h = self.hosts[name]
+        t = ev["type"]
+        if t in ("link_down", "link_up"):
+            ifn = self.ifname[(name, ev["network"])]
+            h.cmd(f"ip link set {ifn} {'down' if t == 'link_down' else 'up'}")
+            if t == "link_up":
+                self.add_routes(name)
+            self.scen_event(name, t, network=ev["network"])
+        elif t in ("node_down", "server_crash"):
+            p = self.aerod.get(name)
+            if p and p.poll() is None:
+                p.send_signal(signal.SIGKILL if t == "server_crash" else signal.SIGTERM)
+                p.wait()
+            if t == "node_down":
+                for f in self.nodes[name]["interfaces"]:
+                    h.cmd(f"ip link set {self.ifname[(name, f['network'])]} down")
+            self.scen_event(name, t)
+        elif t == "node_up":
+            for f in self.nodes[name]["interfaces"]:
+                h.cmd(f"ip link set {self.ifname[(name, f['network'])]} up")
+            self.add_routes(name)
+            if name in self.aerod:
+                self.start_aerod(name)
+            self.scen_event(name, t)
+        elif t == "move":
+            self.move(name, ev)
+        elif t == "nat_rebind":
+            nd = self.nodes[name]
+            cur = getattr(self, "cur_loc", {}).get(name, nd["interfaces"][0]["address"])
+            port = self.s["link"]["port"] + 1 + len(self.scen_events)
+            loc = f"[{cur}]:{port}" if ":" in cur else f"{cur}:{port}"
+            self.aeroctl(name, "locator", loc)
+            self.scen_event(name, t, loc=loc)
+
+    def move(self, name, ev):
+        """Move a node's interface from network 'from' to 'to': re-plug the
+        veth on the other bridge, new address, routes, impairment, and tell
+        aerod its new locator."""
+        h = self.hosts[name]
+        nd = self.nodes[name]
+        ifn = self.ifname.pop((name, ev["from"]))
+        k_to, net_to = self.nets[ev["to"]]
+        k_from, _ = self.nets[ev["from"]]
+        intf = h.intf(ifn)
+        peer = intf.link.intf2 if intf.link.intf1 is intf else intf.link.intf1
+        sh(["ovs-vsctl", "--timeout=5", "del-port", f"aesw{k_from}", peer.name])
+        sh(["ovs-vsctl", "--timeout=5", "add-port", f"aesw{k_to}", peer.name])
+        for f in nd["interfaces"]:
+            if f["network"] == ev["from"]:
+                f["network"] = ev["to"]
+                f["address"] = ev["to_address"]
+                plen = ipaddress.ip_network(net_to["prefix"], strict=False).prefixlen
+                f["plen"] = plen
+                low = int(ipaddress.ip_address(ev["to_address"])) & 0xffffffff
+                f["native6"] = str(ipaddress.IPv6Address((0xfd00 << 112) | ((k_to + 1) << 64) | low))
+        self.ifname[(name, ev["to"])] = ifn
+        f = [f for f in nd["interfaces"] if f["network"] == ev["to"]][0]
+        h.cmd(f"ip addr flush dev {ifn}")
+        h.cmd(f"ip addr add {f['address']}/{f['plen']} dev {ifn}" + (" nodad" if self.v6 else ""))
+        if nd["role"] != "client":
+            h.cmd(f"ip -6 addr add {f['native6']}/64 dev {ifn} nodad")
+        self.add_routes(name)
+        self.set_rate(h, ifn, net_to)
+        self.scen_event(name, "move", **{"from": ev["from"], "to": ev["to"], "loc": f["address"]})
+        self.start_impair(name)
+        if name in self.aerod:
+            port = self.s["link"]["port"]
+            loc = f"[{f['address']}]:{port}" if ":" in f["address"] else f"{f['address']}:{port}"
+            r = self.aeroctl(name, "locator", loc)
+            if r is None:
+                log(f"move: aerod {name} refused the new locator")
+
+    def start_traffic(self, k, tr):
+        src, dst = tr["from"], tr["to"]
+        dur = max(0.5, (tr["stop"] - tr["start"]) * self.scale)
+        dur = min(dur, self.duration - (time.monotonic_ns() - self.t0) / 1e9)
+        if dur <= 0:
+            return
+        daddr = self.addr_of(dst)
+        if not daddr:
+            log(f"traffic {k}: no address for {dst} yet (no prefix): flow skipped")
+            self.flow_notes[k] = "destination has no address"
+            return
+        fl = os.path.join(self.out, "logs")
+        if tr["type"] == "udp_cbr":
+            port = PORT_BASE_FLOW + k
+            pr = self.hosts[dst].popen([sys.executable, os.path.join(HERE, "flowgen.py"), "recv",
+                                        "--flow", str(k), "--node", dst, "--port", str(port),
+                                        "--duration", str(dur + 2), "--epoch-ns", str(self.t0),
+                                        "--out", os.path.join(fl, f"flow{k}-rx.jsonl")])
+            time.sleep(0.2)
+            ps = self.hosts[src].popen([sys.executable, os.path.join(HERE, "flowgen.py"), "send",
+                                        "--flow", str(k), "--node", src, "--dst", daddr, "--port", str(port),
+                                        "--rate", str(tr["rate"]), "--size", str(tr.get("size", 200)),
+                                        "--duration", str(dur), "--epoch-ns", str(self.t0),
+                                        "--out", os.path.join(fl, f"flow{k}-tx.jsonl")])
+            self.procs += [(f"flow{k}-rx", pr), (f"flow{k}-tx", ps)]
+            self.flows[k] = ("udp", pr, ps)
+        elif tr["type"] == "ping":
+            iv = max(0.2, tr.get("interval", 1) * self.scale) if self.scale < 1 else tr.get("interval", 1)
+            cnt = max(1, int(dur / iv))
+            p = self.hosts[src].popen(["ping", "-6", "-n", "-D", "-O", "-i", str(iv), "-c", str(cnt),
+                                       "-s", str(tr.get("size", 56)), daddr],
+                                      stdout=open(os.path.join(fl, f"flow{k}-ping.txt"), "w"),
+                                      stderr=subprocess.STDOUT)
+            self.procs.append((f"flow{k}-ping", p))
+            self.flows[k] = ("ping", p, iv)
+        elif tr["type"] == "tcp_bulk":
+            port = PORT_BASE_FLOW + 100 + k
+            srv = self.hosts[dst].popen(["iperf3", "-s", "-1", "-p", str(port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
+            cli = self.hosts[src].popen(["iperf3", "-c", daddr, "-p", str(port), "-t", str(max(1, int(dur))),
+                                         "-J", "-C", "cubic"],
+                                        stdout=open(os.path.join(fl, f"flow{k}-iperf3.json"), "w"),
+                                        stderr=subprocess.DEVNULL)
+            self.procs += [(f"flow{k}-iperf3s", srv), (f"flow{k}-iperf3c", cli)]
+            self.flows[k] = ("tcp", cli, srv)
+        self.scen_event(src, "traffic_start", flow=k, to=dst, addr=daddr)
+
+    def run_timeline(self):
+        acts = self.plan()
+        self.flows = {}
+        self.flow_notes = {}
+        i = 0
+        last_progress = 0
+        while True:
+            t = (time.monotonic_ns() - self.t0) / 1e9
+            if t >= self.duration:
+                break
+            while i < len(acts) and acts[i][0] <= t:
+                at, kind, obj = acts[i]
+                i += 1
+                if at >= self.duration:
+                    continue
+                try:
+                    if kind == "event":
+                        self.do_event(obj)
+                    elif kind == "restart":
+                        self.start_aerod(obj["node"])
+                        self.scen_event(obj["node"], "server_restart")
+                    else:
+                        self.start_traffic(*obj)
+                except Fail as e:
+                    log(f"timeline: {e}")
+            if t - last_progress >= self.a.progress:
+                last_progress = t
+                bound = sum(1 for n, d in self.nodes.items() if d["role"] == "client"
+                            and (self.aeroctl(n, "show", "--json") or "").find('"prefix":"') >= 0)
+                log(f"t={t:6.1f}/{self.duration:.0f} s  clients with a prefix: {bound}/"
+                    f"{sum(1 for d in self.nodes.values() if d['role'] == 'client')}")
+            nxt = acts[i][0] if i < len(acts) else self.duration
+            time.sleep(max(0.01, min(0.2, nxt - t)))
+
+    # ---- results -------------------------------------------------------------
+    def collect(self):
+        out = self.out
+        counters = {}
+        for name in self.aerod:
+            c = self.aeroctl(name, "counters", "--json")
+            if c:
+                counters[name] = json.loads(c)
+        json.dump(counters, open(os.path.join(out, "counters.json"), "w"), indent=1, sort_keys=True)
+        self.states = {}
+        for name in self.aerod:
+            st = self.aeroctl(name, "show", "--json")
+            if st:
+                self.states[name] = json.loads(st)
+        json.dump(self.states, open(os.path.join(out, "logs", "state-at-end.json"), "w"), indent=1)
+
+    def finish_flows(self):
+        lines = []
+        fl = os.path.join(self.out, "logs")
+        stats = {}
+        for k, tr in enumerate(self.s.get("traffic", [])):
+            st = {"type": tr["type"], "from": tr["from"], "to": tr["to"]}
+            f = self.flows.get(k)
+            if not f:
+                st["note"] = self.flow_notes.get(k, "not started (after the end of the run)")
+                stats[k] = st
+                continue
+            if f[0] == "udp":
+                tx, rx = [], []
+                for fn, arr in ((f"flow{k}-tx.jsonl", tx), (f"flow{k}-rx.jsonl", rx)):
+                    p = os.path.join(fl, fn)
+                    if os.path.exists(p):
+                        arr += [json.loads(l) for l in open(p) if l.strip()]
+                lines += tx + rx
+                seqs = {r["seq"] for r in rx}
+                d = sorted(r["delay"] for r in rx)
+                st.update(sent=len(tx), received=len(seqs),
+                          delivery_ratio=round(len(seqs) / len(tx), 4) if tx else None,
+                          latency_ms_median=round(d[len(d) // 2] * 1e3, 3) if d else None,
+                          latency_ms_p95=round(d[int(len(d) * 0.95)] * 1e3, 3) if d else None)
+                # interruption: longest gap between received sequence numbers
+                if rx:
+                    ts = sorted((r["t"] for r in rx))
+                    gaps = [b - a for a, b in zip(ts, ts[1:])]
+                    st["longest_gap_s"] = round(max(gaps), 3) if gaps else 0
+            elif f[0] == "ping":
+                txt = open(os.path.join(fl, f"flow{k}-ping.txt")).read()
+                sent = set(); got = {}
+                for m in re.finditer(r"\[([\d.]+)\].*icmp_seq=(\d+).*time=([\d.]+) ms", txt):
+                    got[int(m.group(2))] = (float(m.group(1)), float(m.group(3)))
+                for m in re.finditer(r"icmp_seq=(\d+)", txt):
+                    sent.add(int(m.group(1)))
+                mt = re.search(r"(\d+) packets transmitted", txt)
+                n_tx = int(mt.group(1)) if mt else len(sent)
+                for s_ in range(1, n_tx + 1):
+                    lines.append({"t": None, "flow": k, "seq": s_, "dir": "tx", "node": tr["from"],
+                                  "bytes": tr.get("size", 56)})
+                rtts = sorted(v[1] for v in got.values())
+                for s_, (ts, rtt) in sorted(got.items()):
+                    lines.append({"t": None, "flow": k, "seq": s_, "dir": "rx", "node": tr["from"],
+                                  "bytes": tr.get("size", 56), "rtt": round(rtt / 1e3, 6)})
+                st.update(sent=n_tx, received=len(got),
+                          delivery_ratio=round(len(got) / n_tx, 4) if n_tx else None,
+                          rtt_ms_median=rtts[len(rtts) // 2] if rtts else None)
+            elif f[0] == "tcp":
+                try:
+                    j = json.load(open(os.path.join(fl, f"flow{k}-iperf3.json")))
+                    st["throughput_mbit"] = round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 3)
+                except Exception as e:  # noqa
+                    st["note"] = f"iperf3 gave no result ({type(e).__name__})"
+            stats[k] = st
+        # ping lines carry no monotonic t (ping -D is wall clock): convert
+        for l in lines:
+            if l["t"] is None:
+                l["t"] = None
+        with open(os.path.join(self.out, "flows.jsonl"), "w") as fo:
+            for l in sorted((l for l in lines if l["t"] is not None), key=lambda x: x["t"]):
+                fo.write(json.dumps(l) + "\n")
+            for l in (l for l in lines if l["t"] is None):
+                fo.write(json.dumps(l) + "\n")
+        return stats
+
+    def merge_events(self):
+        evs = list(self.scen_events)
+        for name in self.nodes:
+            p = os.path.join(self.out, "logs", f"{name}.events.jsonl")
+            if os.path.exists(p):
+                for l in open(p):
+                    try:
+                        evs.append(json.loads(l))
+                    except ValueError:
+                        pass
+        evs.sort(key=lambda e: e["t"])
+        with open(os.path.join(self.out, "events.jsonl"), "w") as f:
+            for e in evs:
+                f.write(json.dumps(e) + "\n")
+        return evs
+
+    def summary(self, evs, flows):
+        deleg = [e for e in evs if e["type"] == "prefix-delegated"]
+        first = {}
+        for e in deleg:
+            first.setdefault(e["node"], e)
+        hand = [e for e in evs if e["type"] == "handover"]
+        moves = [e for e in evs if e["type"] == "scenario" and e["name"] == "move"]
+        ro = [e for e in evs if e["type"] == "ro-up"]
+        clients = [n for n, d in self.nodes.items() if d["role"] == "client"]
+        s = {"scenario": self.s["run"]["name"], "backend": "emu",
+             "duration_s": round(self.duration, 3), "time_scale": self.scale,
+             "prefixes_delegated": {n: {"prefix": e.get("prefix"), "t": e["t"]} for n, e in first.items()},
+             "clients": len(clients), "clients_with_prefix": len(first),
+             "flows": flows, "handovers": len(hand), "moves": len(moves),
+             "route_optimisations": len(ro), "impairment": self.calib,
+             "control_overhead_bytes": sum(c.get("tx_control_bytes", 0) for c in self.counters_().values())}
+        json.dump(s, open(os.path.join(self.out, "summary.json"), "w"), indent=1)
+        print("\n==== summary: %s (emu, %.0f s%s) ====" % (s["scenario"], s["duration_s"],
+              f", time scale {self.scale}" if self.scale != 1 else ""))
+        print(f"prefixes delegated: {len(first)}/{len(clients)} clients")
+        for n, e in sorted(first.items()):
+            print(f"  {n:10s} {e.get('prefix')}  at t={e['t']:.2f} s")
+        print("flows:")
+        for k, st in flows.items():
+            extra = ", ".join(f"{a}={b}" for a, b in st.items() if a not in ("type", "from", "to"))
+            print(f"  [{k}] {st['type']:8s} {st['from']} -> {st['to']}: {extra}")
+        print(f"handovers: {len(hand)} (moves: {len(moves)}); route optimisations: {len(ro)}")
+        print("impairment (configured vs observed, one way):")
+        for n, r in self.calib.items():
+            print(f"  {n:8s} delay {r['configured_delay_ms']} / {r['observed_delay_ms']} ms, "
+                  f"loss {r['configured_loss']} / {r['observed_loss']}")
+        print(f"results: {self.out}")
+        return s
+
+    def counters_(self):
+        try:
+            return json.load(open(os.path.join(self.out, "counters.json")))
+        except Exception:  # noqa
+            return {}
+
+    def write_run_json(self):
+        sha = hashlib.sha256(open(self.a.scenario, "rb").read()).hexdigest()
+        ver = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                             capture_output=True, text=True).stdout.strip()
+        run = {"scenario": self.s["run"]["name"], "scenario_path": self.a.scenario,
+               "scenario_sha256": sha, "backend": "emu", "backend_version": "aerod 0.1 / mininet",
+               "seed": self.a.seed or self.s["run"]["seed"], "run": self.s["run"]["run"],
+               "started_utc": self.started, "duration_s": self.duration, "aero_version": ver,
+               "time_scale": self.scale}
+        json.dump(run, open(os.path.join(self.out, "run.json"), "w"), indent=1)
+        open(os.path.join(self.out, "scenario.json"), "w").write(self.scen_text)
+
+    # ---- teardown --------------------------------------------------------------
+    def teardown(self):
+        for name, p in list(self.aerod.items()):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        deadline = time.time() + 4
+        for name, p in list(self.aerod.items()):
+            try:
+                p.wait(max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        for name, p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT if "tcpdump" in name else signal.SIGTERM)
+        for name, p in reversed(self.procs):
+            try:
+                p.wait(3)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        if self.net:
+            try:
+                self.net.stop()
+            except Exception as e:  # noqa
+                log(f"mininet stop: {e}")
+            self.net = None
+
+    def main(self):
+        self.load()
+        if os.geteuid() != 0:
+            raise Fail("the emulation needs root (namespaces, OVS, TUN)", 3)
+        for tool in ("ovs-vsctl", "tcpdump", "iptables", "ethtool", "ping"):
+            if not shutil.which(tool):
+                raise Fail(f"{tool} is missing (make deps installs it)", 3)
+        for b in ("aerod", "aeroctl", "aero-impair"):
+            if not os.access(os.path.join(self.build, b), os.X_OK):
+                raise Fail(f"{self.build}/{b} is not built (make)", 3)
+        self.started = datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.out = self.a.out or os.path.join(ROOT, "results", f"{self.s['run']['name']}-"
+                                              f"{datetime.datetime.utcnow().strftime('%Y%m%dT%H%M%S')}")
+        for d in ("", "pcap", "logs", "ctl", "leases"):
+            os.makedirs(os.path.join(self.out, d), exist_ok=True)
+        self.start_ovs()
+        log(f"building {len(self.nodes)} hosts on {len(self.nets)} OVS userspace bridges")
+        self.build_net()
+        self.t0 = time.monotonic_ns()
+        self.config_hosts()
+        self.write_run_json()
+        self.calibrate()
+        self.bird()
+        self.t0 = time.monotonic_ns()  # t = 0: the AERO nodes start
+        for name, nd in self.nodes.items():
+            self.capture(name, aero_too=False)
+        for name, nd in self.nodes.items():
+            if nd["role"] in ("client", "server", "relay"):
+                self.start_aerod(name)
+        time.sleep(0.5)
+        for name in self.aerod:
+            if self.aerod[name].poll() is not None:
+                raise Fail(f"aerod {name} exited at start: "
+                           f"{open(os.path.join(self.out, 'logs', name + '.stderr')).read().strip()}")
+            if self.a.capture:
+                self.capture_aero(name)
+        log(f"running {self.duration:.0f} s of scenario time")
+        self.run_timeline()
+        self.collect()
+        for name, p in self.procs:
+            if name.startswith("flow") and p.poll() is None:
+                p.send_signal(signal.SIGTERM if "ping" not in name else signal.SIGINT)
+        time.sleep(1)
+        flows = self.finish_flows()
+        evs = self.merge_events()
+        self.summary(evs, flows)
+
+    def capture_aero(self, name):
+        cap = self.s.get("capture", {})
+        nodes = cap.get("nodes", "all")
+        if not cap.get("aero", True) or (nodes != "all" and name not in nodes):
+            return
+        p = self.hosts[name].popen(["tcpdump", "-i", "aero0", "-U", "-s", "256", "-w",
+                                    os.path.join(self.out, "pcap", f"{name}-aero.pcap")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append((f"{name}-tcpdump-aero0", p))
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="aero emu", description=__doc__.split("\n")[0])
+    ap.add_argument("scenario")
+    ap.add_argument("--out", help="results folder [results/<scenario>-<UTC time>/]")
+    ap.add_argument("--seed", type=int, help="override run.seed")
+    ap.add_argument("--duration", type=float, help="stop after S seconds (after --time-scale)")
+    ap.add_argument("--time-scale", type=float, default=1.0,
+                    help="multiply every scenario time by F (0.25: a 120 s scenario in 30 s)")
+    ap.add_argument("--no-capture", dest="capture", action="store_false", help="no tcpdump")
+    ap.add_argument("--calib-count", type=int, default=100, help="pings per network for the impairment check")
+    ap.add_argument("--progress", type=float, default=10, help="progress line every S seconds")
+    ap.add_argument("--build", default=os.environ.get("AERO_BUILD", os.path.join(ROOT, "build")))
+    a = ap.parse_args()
+    a.build = os.path.abspath(a.build)
+    a.scenario = os.path.abspath(a.scenario)
+    if a.time_scale <= 0:
+        ap.error("--time-scale must be > 0")
+    r = Run(a)
+    code = 0
+
+    def on_sig(sig, frm):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_sig)
+    try:
+        r.main()
+    except Fail as e:
+        print(f"aero emu: {e}", file=sys.stderr)
+        code = e.code
+    except KeyboardInterrupt:
+        print("aero emu: interrupted; tearing down", file=sys.stderr)
+        code = 1
+    finally:
+        r.teardown()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
