@@ -43,6 +43,10 @@ NewTunnelDevice(Ptr<Node> node, uint16_t mtu)
     NS_ABORT_MSG_IF(!ipv6, "AeroHelper: install the Internet stack first");
     uint32_t i = ipv6->AddInterface(dev);
     ipv6->SetMetric(i, 1);
+    /* a router-like interface for ns-3: its IPv6 stack then sends no RS of
+     * its own on it (the core does RS/RA; and ns-3 3.37 crashes when a
+     * delayed RS leaves after the core removed its source address) */
+    ipv6->SetForwarding(i, true);
     ipv6->SetUp(i);
     return dev;
 }

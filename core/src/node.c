@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "node.h"
+#include "p2.h"
 #include "ro.h"
 
 const struct aero_in6 in6_all_nodes = {{0xff, 0x02, [15] = 1}};
@@ -904,6 +905,10 @@ rx_underlay(struct aero_node *n, const struct aero_pktinfo *pi,
 		if (r < 0)
 			return; /* counted */
 		if (r == 1) { /* SCMP */
+			if (rx.icv_link_key) {
+				DROP(n, drop_bad_icv, "link-wide key from a neighbour with its own key");
+				return;
+			}
 			rx_scmp(n, &rx, &sm);
 			return;
 		}
@@ -913,6 +918,10 @@ rx_underlay(struct aero_node *n, const struct aero_pktinfo *pi,
 	}
 	if (!rx_parse(&rx, inner, ilen)) {
 		DROP(n, drop_inner_malformed, "inner IPv6");
+		return;
+	}
+	if (rx.icv_link_key && !p2_is_registration(&rx)) {
+		DROP(n, drop_bad_icv, "link-wide key from a neighbour with its own key");
 		return;
 	}
 	rx.nb = nce_lookup(n, &rx.ip6.src);
@@ -1009,6 +1018,31 @@ aero_node_shutdown(aero_node *n, aero_tstamp now)
 	if (!n->ops->shutdown)
 		return 0;
 	return n->ops->shutdown(n);
+}
+
+int
+aero_node_bindings(const aero_node *n,
+                   void (*fn)(const struct aero_binding_rec *b, void *user),
+                   void *user)
+{
+	if (!n || !fn)
+		return AERO_ERR_INVAL;
+	if (!n->ops->bindings)
+		return AERO_ERR_STATE;
+	return n->ops->bindings(n, fn, user);
+}
+
+int
+aero_node_binding_import(aero_node *n, const struct aero_binding_rec *b,
+                         aero_tstamp now)
+{
+	if (!n || !b || b->duid_len < 3 || b->duid_len > AERO_MAX_DUID ||
+	    b->prefix.plen > 128 || (b->loc.family != 4 && b->loc.family != 6) ||
+	    enter(n, now) < 0)
+		return AERO_ERR_INVAL;
+	if (!n->ops->binding_import)
+		return AERO_ERR_STATE;
+	return n->ops->binding_import(n, b);
 }
 
 /* ---- introspection ------------------------------------------------------------ */

@@ -172,6 +172,9 @@ struct rxctx {
 	                                  source, or NULL */
 	bool from_underlay;
 	bool icv_ok;                   /* P2: ICV verified with a key */
+	bool icv_link_key;             /* P2: verified only with the link-wide
+	                                  key although the neighbour has its
+	                                  own (registration messages only) */
 	uint8_t seal_flags;            /* P2: SEAL flags as received */
 	uint8_t seal_link_id;
 };
@@ -206,6 +209,12 @@ struct role_ops {
 	int (*shutdown)(struct aero_node *n);
 	void (*dump)(const struct aero_node *n, GString *js);
 	int (*client_prefix)(const struct aero_node *n, struct aero_prefix *p);
+	/* Server: binding export/import (aero_node_bindings/_import) */
+	int (*bindings)(const struct aero_node *n,
+	                void (*fn)(const struct aero_binding_rec *b, void *user),
+	                void *user);
+	int (*binding_import)(struct aero_node *n,
+	                      const struct aero_binding_rec *b);
 	/* NUD gave up on e (it is now NCE_UNREACHABLE); optional */
 	void (*nud_failed)(struct aero_node *n, struct nce *e);
 };

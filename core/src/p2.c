@@ -171,12 +171,12 @@ p2_set_enc_key(struct aero_node *n, const struct aero_in6 *ll, const uint8_t *ke
 void
 p2_set_icv_key(struct aero_node *n, struct nce *e, const uint8_t *icv)
 {
-	/* the old key keeps verifying packets in flight (and a lost reply's
-	 * retransmitted request) for P2_KEY_ROLLOVER (tunnel.c) */
+	/* a replaced per-neighbour key keeps verifying packets in flight for
+	 * P2_KEY_ROLLOVER (tunnel.c); the link-wide key never comes back
+	 * as a "previous" key: once a neighbour has its own key, the link key
+	 * is good for the registration messages only */
 	memcpy(e->icv_prev, e->icv_key, sizeof e->icv_prev);
-	e->icv_prev_len = e->icv_key_len ? e->icv_key_len : n->cfg.icv_key_len;
-	if (!e->icv_key_len && n->cfg.icv_key_len)
-		memcpy(e->icv_prev, n->cfg.icv_key, n->cfg.icv_key_len);
+	e->icv_prev_len = e->icv_key_len;
 	e->icv_prev_until = n->now + P2_KEY_ROLLOVER;
 	if (icv) {
 		memcpy(e->icv_key, icv, AERO_SEAL_KEY_LEN);
@@ -560,4 +560,12 @@ p2_rx(struct aero_node *n, struct rxctx *rx, const uint8_t *msg, size_t len)
 		return;
 	}
 	DROP(n, drop_p2_reg_invalid, "registration between these roles");
+}
+
+bool
+p2_is_registration(const struct rxctx *rx)
+{
+	return rx->proto == 17 && rx->l4 && rx->l4len > AERO_UDP_HDR_LEN &&
+	       (rx->l4[2] << 8 | rx->l4[3]) == AERO_RFC6706_UDP_PORT &&
+	       in6_is_ll(&rx->ip6.dst) && rx->l4[AERO_UDP_HDR_LEN] == P2_REG_TYPE;
 }

@@ -100,6 +100,10 @@ void p2_rx(struct aero_node *n, struct rxctx *rx, const uint8_t *msg,
            size_t len);
 /* Forget the P2 state of a neighbour (call before nce_delete; optional). */
 void p2_forget(struct aero_node *n, const struct aero_in6 *ll);
+/* True when rx (a parsed inner packet) is a P2 registration message:
+ * inner UDP to 8060 at a link-local address, first payload byte
+ * P2_REG_TYPE. */
+bool p2_is_registration(const struct rxctx *rx);
 /* Client: true once a registration with srv completed (keys in place). */
 bool p2_registered(struct aero_node *n, const struct aero_in6 *srv);
 

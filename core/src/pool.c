@@ -418,3 +418,28 @@ pool_list(struct pool *p, size_t max)
 		g_ptr_array_set_size(v, (guint)max);
 	return v;
 }
+
+static gint
+cmp_binding(gconstpointer a, gconstpointer b)
+{
+	const struct binding *x = *(const struct binding *const *)a;
+	const struct binding *y = *(const struct binding *const *)b;
+	int c = memcmp(x->prefix.b, y->prefix.b, 16);
+	return c ? c : (int)x->plen - (int)y->plen;
+}
+
+void
+pool_foreach(struct pool *p, void (*fn)(struct binding *b, void *arg),
+             void *arg)
+{
+	GPtrArray *v = g_ptr_array_sized_new(g_hash_table_size(p->by_id));
+	GHashTableIter it;
+	gpointer k;
+	g_hash_table_iter_init(&it, p->by_id);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(v, k);
+	g_ptr_array_sort(v, cmp_binding);
+	for (guint i = 0; i < v->len; i++)
+		fn(g_ptr_array_index(v, i), arg);
+	g_ptr_array_free(v, TRUE);
+}

@@ -89,6 +89,9 @@ struct binding *pool_claim(struct pool *p, const uint8_t *duid, size_t duid_len,
                            uint32_t iaid, const struct aero_in6 *prefix,
                            uint8_t plen, bool pool_only, tmr_fn fn,
                            enum pool_err *err);
+/* Call fn for every binding (all states) in prefix order. */
+void pool_foreach(struct pool *p, void (*fn)(struct binding *b, void *arg),
+                  void *arg);
 /* Remove b from both indices and free it (cancel b->t first). */
 void pool_release(struct pool *p, struct binding *b);
 

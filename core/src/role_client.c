@@ -28,6 +28,7 @@
 
 #include "dhcp6_rt.h"
 #include "nud.h"
+#include "p2.h"
 #include "ro.h"
 
 /* ---- constants ------------------------------------------------------------ */
@@ -861,6 +862,13 @@ lease_bind(struct aero_node *n, struct rxctx *rx,
 		rs_start(n);
 	COUNT(n, client_bound);
 	set_state(n, CS_BOUND);
+	/* P2 (VET-40 6.6.4, digest 7.5): register prefix, LINK_ID and fresh
+	 * keys with the Server after PD and on every renewal */
+	if (n->cfg.profile == AERO_PROFILE_P2) {
+		struct nce *srv = server_nce(n);
+		if (srv)
+			p2_register(n, srv);
+	}
 }
 
 /* ---- receiving DHCPv6 ------------------------------------------------------------ */
@@ -1589,12 +1597,9 @@ client_tx_data(struct aero_node *n, struct rxctx *rx)
 		return;
 	}
 	struct nce *d = ro_client_route(n, rx);
-	if (d && d->loc.family && rx->len <= n->cfg.mtu &&
-	    rx->ip6.hop_limit > 1) {
-		uint8_t *cp = g_memdup2(rx->pkt, rx->len);
-		cp[7]--;
-		int r = tunnel_send(n, d, cp, rx->len, NULL);
-		g_free(cp);
+	if (d && d->loc.family && rx->len <= n->cfg.mtu) {
+		/* from the host stack: no hop-limit change (tunnel.c) */
+		int r = tunnel_send(n, d, rx->pkt, rx->len, NULL);
 		if (r == 0)
 			COUNT(n, client_ro_tx);
 		return;
@@ -1714,6 +1719,8 @@ client_shutdown(struct aero_node *n)
 		               dhcp6_rt_rand(n, false));
 		release_send(n);
 		tmr_set(n, &c->t_rel, dhcp6_rt_deadline(&c->rel_rt));
+		if (n->cfg.profile == AERO_PROFILE_P2 && server_nce(n))
+			p2_deregister(n, server_nce(n));
 		lease_lose(n, "released");
 	}
 	tmr_cancel(n, &c->t_rs);

@@ -1225,6 +1225,76 @@ server_dump(const struct aero_node *cn, GString *js)
 	g_string_append_c(js, ']');
 }
 
+/* ---- binding export / import (lease files of the hosts) ----------------- */
+
+struct export_ctx {
+	const struct aero_node *n;
+	void (*fn)(const struct aero_binding_rec *b, void *user);
+	void *user;
+	int count;
+};
+
+static void
+export_one(struct binding *b, void *arg)
+{
+	struct export_ctx *x = arg;
+	if (b->state == BND_HOLD)
+		return;
+	struct aero_binding_rec r = {.prefix = {.prefix = b->prefix,
+	                                        .plen = b->plen},
+	                             .iaid = b->iaid, .duid_len = b->duid_len};
+	memcpy(r.duid, b->duid, b->duid_len);
+	if (aero_addr_aero_from_prefix(&r.addr, &b->prefix, b->plen) < 0)
+		return;
+	struct nce *e = bnd_nce((struct aero_node *)x->n, b);
+	if (e)
+		r.loc = e->loc;
+	r.vltime = remaining(x->n, b->valid_until);
+	r.pltime = remaining(x->n, b->pref_until);
+	x->fn(&r, x->user);
+	x->count++;
+}
+
+static int
+server_bindings(const struct aero_node *n,
+                void (*fn)(const struct aero_binding_rec *b, void *user),
+                void *user)
+{
+	struct export_ctx x = {.n = n, .fn = fn, .user = user};
+	pool_foreach(srv((struct aero_node *)n)->pool, export_one, &x);
+	return x.count;
+}
+
+static int
+server_binding_import(struct aero_node *n, const struct aero_binding_rec *r)
+{
+	struct server *s = srv(n);
+	if (r->vltime == 0)
+		return AERO_ERR_STATE; /* expired while the host was down */
+	struct binding *b = pool_find(s->pool, r->duid, r->duid_len, r->iaid);
+	bool fresh = false;
+	if (b && (b->plen != r->prefix.plen ||
+	          !in6_eq(&b->prefix, &r->prefix.prefix)))
+		return AERO_ERR_STATE;
+	if (!b) {
+		enum pool_err err;
+		b = pool_claim(s->pool, r->duid, r->duid_len, r->iaid,
+		               &r->prefix.prefix, r->prefix.plen,
+		               !n->cfg.dhcp_relay, bnd_timer, &err);
+		if (!b)
+			return err == POOL_FULL ? AERO_ERR_FULL : AERO_ERR_STATE;
+		fresh = true;
+	}
+	if (bnd_activate(n, b, &r->loc, r->vltime,
+	                 r->pltime > r->vltime ? r->vltime : r->pltime, fresh) < 0) {
+		if (fresh)
+			pool_release(s->pool, b);
+		return AERO_ERR_FULL;
+	}
+	COUNT(n, srv_imported);
+	return 0;
+}
+
 const struct role_ops server_ops = {
 	.name = "server",
 	.start = server_start,
@@ -1236,6 +1306,8 @@ const struct role_ops server_ops = {
 	.tx_data = server_tx_data,
 	.route_update = server_route_update,
 	.shutdown = server_shutdown,
+	.bindings = server_bindings,
+	.binding_import = server_binding_import,
 	.dump = server_dump,
 	.nud_failed = server_nud_failed,
 };

@@ -114,6 +114,15 @@ tunnel_unwrap(struct aero_node *n, const struct aero_pktinfo *pi,
 			ok = true;
 			COUNT(n, icv_prev_key_used);
 		}
+		/* a neighbour with its own key may still use the link-wide key
+		 * for the P2 registration itself (a lost reply leaves it without
+		 * the new key); node.c admits such packets for that only */
+		if (!ok && s.i && nb && nb->icv_key_len && n->cfg.icv_key_len &&
+		    aero_wire_seal_verify(pkt, len, n->cfg.icv_key,
+		                          n->cfg.icv_key_len) == 0) {
+			ok = true;
+			rx->icv_link_key = true;
+		}
 		if (!ok) {
 			DROP(n, drop_bad_icv, s.i ? "ICV mismatch" : "ICV missing");
 			return -1;
@@ -286,13 +295,18 @@ send_ptb(struct aero_node *n, struct rxctx *rx)
 
 /* ---- forwarding (digest 6.5) ------------------------------------------------------ */
 
+/*
+ * Hop limit (digest 6.1): the AERO/VET link is one inner hop and the node
+ * that forwards across it decrements. Packets the core takes from or hands
+ * to the tunnel side pass through the host's IP stack, which does its own
+ * accounting (it decremented a forwarded packet before routing it into the
+ * AERO interface, and it will decrement one it forwards further), so only
+ * underlay-to-underlay forwarding inside the core (a Server between two
+ * Clients, towards a Relay, a Relay between Servers) decrements here.
+ */
 const struct fib_entry *
 node_forward(struct aero_node *n, struct rxctx *rx)
 {
-	if (rx->ip6.hop_limit <= 1) {
-		DROP(n, drop_hop_limit, "hop limit exhausted");
-		return NULL;
-	}
 	const struct fib_entry *e = fib_lookup(n, &rx->ip6.dst);
 	if (!e) {
 		DROP(n, drop_no_route, "no route");
@@ -309,16 +323,10 @@ node_forward(struct aero_node *n, struct rxctx *rx)
 	case NH_LOCAL:
 		tunnel_deliver(n, rx, 0);
 		return e;
-	case NH_TUNNEL: {
-		uint8_t *c = g_memdup2(rx->pkt, rx->len);
-		c[7]--;
-		struct rxctx r2 = *rx;
-		r2.pkt = c;
-		tunnel_deliver(n, &r2, nh->ifindex);
-		g_free(c);
+	case NH_TUNNEL:
+		tunnel_deliver(n, rx, nh->ifindex);
 		COUNT(n, forwarded);
 		return e;
-	}
 	case NH_NEIGHBOR:
 		break;
 	}
@@ -332,21 +340,26 @@ node_forward(struct aero_node *n, struct rxctx *rx)
 		DROP(n, drop_loop, "would return to its sender");
 		return NULL;
 	}
+	if (rx->from_underlay && rx->ip6.hop_limit <= 1) {
+		DROP(n, drop_hop_limit, "hop limit exhausted");
+		return NULL;
+	}
 	if (rx->len > n->cfg.mtu) {
 		send_ptb(n, rx);
 		DROP(n, drop_too_big, "inner packet above the tunnel MTU");
 		return NULL;
 	}
-	uint8_t *c = g_memdup2(rx->pkt, rx->len);
-	c[7]--;
 	int r;
 	if (rx->from_underlay) {
-		/* outer -> outer: the packet leaves the interface it came in on */
+		/* outer -> outer: the packet leaves the interface it came in
+		 * on; this node is the inner hop */
+		uint8_t *c = g_memdup2(rx->pkt, rx->len);
+		c[7]--;
 		r = tunnel_send(n, nb, c, rx->len, rx->pi);
+		g_free(c);
 	} else {
-		r = tunnel_send(n, nb, c, rx->len, NULL);
+		r = tunnel_send(n, nb, rx->pkt, rx->len, NULL);
 	}
-	g_free(c);
 	if (r == 0)
 		COUNT(n, forwarded);
 	return r == 0 ? e : NULL;

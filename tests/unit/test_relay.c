@@ -162,16 +162,18 @@ count_events(struct rig *r, enum aero_event_type t)
 }
 
 /* The packet went out the underlay to server, unchanged but for the hop
- * limit (one less), outer TTL = inner hop limit. */
+ * limit: one less (dhl 1) when the Relay forwarded it underlay to underlay,
+ * as it came (dhl 0) from the tunnel side, where the host stack counts
+ * hops (tunnel.c); outer TTL as given. */
 static void
 assert_to_server(const struct aero_out *o, const struct aero_peer *server,
-                 const uint8_t *pkt, size_t len, uint8_t ttl)
+                 const uint8_t *pkt, size_t len, uint8_t ttl, int dhl)
 {
 	g_assert_nonnull(o);
 	g_assert_cmpint(o->pi.side, ==, AERO_SIDE_UNDERLAY);
 	g_assert_true(aero_loc_equal(&o->pi.dst, &server->loc));
 	g_assert_cmpuint(o->len, ==, len);
-	g_assert_cmpuint(o->data[7], ==, pkt[7] - 1);
+	g_assert_cmpuint(o->data[7], ==, pkt[7] - dhl);
 	g_assert_cmpmem(o->data, 7, pkt, 7);
 	g_assert_cmpmem(o->data + 8, len - 8, pkt + 8, len - 8);
 	g_assert_cmpuint(o->pi.ttl, ==, ttl);
@@ -232,7 +234,7 @@ test_learn(void)
 	size_t len = mk_udp(pkt, sizeof pkt, "2001:4860::8888",
 	                    "2001:db8:1:1ab::1", 1000);
 	rig_from_outside(&r, pkt, len);
-	assert_to_server(only_packet(&r), &r.a, pkt, len, 63);
+	assert_to_server(only_packet(&r), &r.a, pkt, len, 64, 0);
 	g_assert_cmpuint(aero_node_counter(r.n, "relay_to_server"), ==, 1);
 
 	char *js = aero_node_dump_json(r.n);
@@ -289,7 +291,7 @@ test_ecmp_and_withdraw(void)
 		size_t len = mk_udp(pkt, sizeof pkt, "2001:4860::8888",
 		                    "2001:db8:1:100::1", port);
 		rig_from_outside(&r, pkt, len);
-		assert_to_server(only_packet(&r), &r.b, pkt, len, 63);
+		assert_to_server(only_packet(&r), &r.b, pkt, len, 64, 0);
 	}
 	/* withdrawing twice is harmless */
 	g_assert_cmpint(rig_route(&r, false, "2001:db8:1:100::", 56, &r.a), ==, 0);
@@ -333,7 +335,7 @@ test_blackhole(void)
 	g_assert_cmpint(rig_route(&r, true, "2001:db8::", 32, &r.a), ==, 0);
 	len = mk_udp(pkt, sizeof pkt, "2001:4860::8888", "2001:db8:ffff::1", 1);
 	rig_from_outside(&r, pkt, len);
-	assert_to_server(only_packet(&r), &r.a, pkt, len, 63);
+	assert_to_server(only_packet(&r), &r.a, pkt, len, 64, 0);
 	g_assert_cmpint(rig_route(&r, false, "2001:db8::", 32, &r.a), ==, 0);
 	rig_from_outside(&r, pkt, len);
 	g_assert_null(only_packet(&r));
@@ -351,7 +353,8 @@ test_from_servers(void)
 	g_assert_cmpint(rig_route(&r, true, "2001:db8:2:200::", 56, &r.b), ==, 0);
 	uint8_t pkt[256];
 
-	/* Server A -> outside: decapsulated, hop limit one less */
+	/* Server A -> outside: decapsulated, hop limit as it came (the
+	 * Relay's stack decrements when it forwards it outside) */
 	size_t len = mk_udp(pkt, sizeof pkt, "2001:db8:1:100::1",
 	                    "2001:4860::8888", 5);
 	rig_from_underlay(&r, &r.a.loc, 64, pkt, len);
@@ -360,14 +363,14 @@ test_from_servers(void)
 	g_assert_cmpint(o->pi.side, ==, AERO_SIDE_TUNNEL);
 	g_assert_cmpuint(o->pi.ifindex, ==, 0);
 	g_assert_cmpuint(o->len, ==, len);
-	g_assert_cmpuint(o->data[7], ==, 63);
+	g_assert_cmpuint(o->data[7], ==, 64);
 	g_assert_cmpuint(aero_node_counter(r.n, "relay_to_outside"), ==, 1);
 
 	/* Server A -> a prefix of Server B: re-encapsulated, outer TTL from
 	 * the outer TTL (same interface, digest 6.1) */
 	len = mk_udp(pkt, sizeof pkt, "2001:db8:1:100::1", "2001:db8:2:200::7", 5);
 	rig_from_underlay(&r, &r.a.loc, 20, pkt, len);
-	assert_to_server(only_packet(&r), &r.b, pkt, len, 19);
+	assert_to_server(only_packet(&r), &r.b, pkt, len, 19, 1);
 	g_assert_cmpuint(aero_node_counter(r.n, "relay_server_to_server"), ==, 1);
 
 	/* Server A -> its own prefix: never back to the sender */

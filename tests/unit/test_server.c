@@ -1147,6 +1147,75 @@ test_relay_mode(void)
 	fx_stop(&f);
 }
 
+static void
+collect_rec(const struct aero_binding_rec *b, void *user)
+{
+	g_array_append_val((GArray *)user, *b);
+}
+
+/* A host's lease file: export every binding, restart with lost state,
+ * import: routes, neighbours and announcements come back, a Renew is
+ * answered, lifetimes run on from where they were. */
+static void
+test_export_import(void)
+{
+	struct fx f = {0};
+	struct aero_config c;
+	cfg_server(&c);
+	fx_start(&f, &c);
+	bind_rc(&f, DUID1, &CL1, "2001:db8:1000::");
+	bind_rc(&f, DUID2, &CL2, "2001:db8:1000:100::");
+	fx_advance(&f, 100 * AERO_SEC);
+	GArray *recs = g_array_new(FALSE, TRUE, sizeof(struct aero_binding_rec));
+	g_assert_cmpint(aero_node_bindings(f.n, collect_rec, recs), ==, 2);
+	g_assert_cmpuint(recs->len, ==, 2);
+	const struct aero_binding_rec *r0 =
+		&g_array_index(recs, struct aero_binding_rec, 0);
+	g_assert_true(aero_loc_equal(&r0->loc, &CL1));
+	g_assert_cmpuint(r0->prefix.plen, ==, 56);
+	g_assert_cmpuint(r0->vltime, ==, c.vltime - 100);
+	g_assert_cmpmem(r0->duid, r0->duid_len, DUID1, sizeof DUID1);
+
+	aero_node_free(f.n);
+	g_assert_cmpint(aero_node_new(&f.n, &c, &fx_cb, &f, f.now), ==, 0);
+	fx_drain(&f);
+	fx_clear(&f);
+	for (guint i = 0; i < recs->len; i++)
+		g_assert_cmpint(aero_node_binding_import(f.n,
+		                &g_array_index(recs, struct aero_binding_rec, i),
+		                f.now), ==, 0);
+	fx_drain(&f);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_ANNOUNCE, NULL), ==, 2);
+	g_assert_cmpuint(cnt(&f, "srv_imported"), ==, 2);
+	/* the same prefix again: taken */
+	g_assert_cmpint(aero_node_binding_import(f.n, r0, f.now), ==, 0);
+	struct aero_binding_rec other = *r0;
+	other.duid[9] = 0x77;
+	g_assert_cmpint(aero_node_binding_import(f.n, &other, f.now), ==,
+	                AERO_ERR_STATE);
+	other.duid_len = 1;
+	g_assert_cmpint(aero_node_binding_import(f.n, &other, f.now), ==,
+	                AERO_ERR_INVAL);
+	fx_clear(&f);
+
+	/* a Renew is answered with the binding (no NoBinding) */
+	struct aero_dhcp6_msg m, r;
+	const char *aero = "fe80::2001:db8:1000:0";
+	mk_msg(&m, AERO_DHCP6_RENEW, DUID1, 1, "2001:db8:1000::", 56);
+	with_serverid(&m, SRV_DUID);
+	send_dhcp(&f, &CL1, aero, &m);
+	get_reply(&f, &CL1, &r, aero);
+	g_assert_cmpuint(r.n_iapd, ==, 1);
+	g_assert_false(r.iapd[0].has_status &&
+	               r.iapd[0].status.code != AERO_DHCP6_ST_SUCCESS);
+	/* lifetimes ran on: the second binding expires 100 s early */
+	fx_clear(&f);
+	fx_advance(&f, (aero_duration)(c.vltime - 100) * AERO_SEC + AERO_SEC);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_WITHDRAW, NULL), ==, 1);
+	g_array_free(recs, TRUE);
+	fx_stop(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1167,5 +1236,6 @@ main(int argc, char **argv)
 	g_test_add_func("/server/route_update", test_route_update);
 	g_test_add_func("/server/shutdown", test_shutdown);
 	g_test_add_func("/server/relay_mode", test_relay_mode);
+	g_test_add_func("/server/export_import", test_export_import);
 	return g_test_run();
 }

@@ -365,7 +365,8 @@ test_reencap(void)
 	mk_rx(&rx, &tp, pkt, len, false);
 	g_assert_nonnull(node_forward(f.n, &rx));
 	g_assert_cmpuint(drain(f.n, out, 4), ==, 1);
-	g_assert_cmpuint(out[0].pi.ttl, ==, 63);
+	g_assert_cmpuint(out[0].pi.ttl, ==, 64); /* the host stack counted */
+	g_assert_cmpuint(out[0].d[7], ==, 64);   /* its hop already */
 	g_assert_cmpuint(out[0].pi.tclass, ==, 0xb8);
 
 	/* back to the sender: loop */
@@ -378,7 +379,8 @@ test_reencap(void)
 	g_assert_null(node_forward(f.n, &rx));
 	g_assert_cmpuint(CNT(f.n, drop_loop), ==, l0 + 1);
 
-	/* to the tunnel side (NH_TUNNEL): decapsulated, hop limit - 1 */
+	/* to the tunnel side (NH_TUNNEL): decapsulated, hop limit as it came
+	 * (the host stack decrements when it forwards) */
 	pi.src = f.lx;
 	len = mk_inner(pkt, "2001:db8:10::1", "2001:db8:99::5", 0, 64, 4000, 200);
 	mk_rx(&rx, &pi, pkt, len, true);
@@ -387,9 +389,7 @@ test_reencap(void)
 	g_assert_cmpuint(drain(f.n, out, 4), ==, 1);
 	g_assert_cmpint(out[0].pi.side, ==, AERO_SIDE_TUNNEL);
 	g_assert_cmpuint(out[0].pi.ifindex, ==, 2);
-	memcpy(exp, pkt, len);
-	exp[7] = 63;
-	tu_assert_bytes(out[0].d, out[0].len, exp, len);
+	tu_assert_bytes(out[0].d, out[0].len, pkt, len);
 
 	/* no route */
 	uint64_t r0 = CNT(f.n, drop_no_route);
@@ -407,13 +407,16 @@ test_hop_limit(void)
 	struct cap out[4];
 	uint8_t pkt[2048];
 
+	/* underlay to underlay: this node is the inner hop (digest 6.1) */
 	fwd_setup(&f, 0);
-	struct aero_pktinfo tp = {.side = AERO_SIDE_TUNNEL};
+	struct aero_pktinfo up = {.side = AERO_SIDE_UNDERLAY, .src = f.lx,
+	                          .ttl = 64};
 	for (int hl = 0; hl <= 2; hl++) {
 		size_t len = mk_inner(pkt, "2001:db8:10::1", "2001:db8:20::5", 0,
 		                      (uint8_t)hl, 4000, 100);
 		struct rxctx rx;
-		mk_rx(&rx, &tp, pkt, len, false);
+		mk_rx(&rx, &up, pkt, len, true);
+		rx.nb = f.x;
 		uint64_t h0 = CNT(f.n, drop_hop_limit);
 		const struct fib_entry *e = node_forward(f.n, &rx);
 		if (hl <= 1) {
@@ -424,9 +427,20 @@ test_hop_limit(void)
 			g_assert_nonnull(e);
 			g_assert_cmpuint(drain(f.n, out, 4), ==, 1);
 			g_assert_cmpuint(out[0].d[7], ==, 1);
-			g_assert_cmpuint(out[0].pi.ttl, ==, 1);
+			g_assert_cmpuint(out[0].pi.ttl, ==, 63); /* outer -> outer */
 		}
 	}
+	/* from the tunnel side the host stack already counted: hop limit 1
+	 * goes out as it is */
+	struct aero_pktinfo tp = {.side = AERO_SIDE_TUNNEL};
+	size_t len = mk_inner(pkt, "2001:db8:10::1", "2001:db8:20::5", 0, 1,
+	                      4000, 100);
+	struct rxctx rx;
+	mk_rx(&rx, &tp, pkt, len, false);
+	g_assert_nonnull(node_forward(f.n, &rx));
+	g_assert_cmpuint(drain(f.n, out, 4), ==, 1);
+	g_assert_cmpuint(out[0].d[7], ==, 1);
+	g_assert_cmpuint(out[0].pi.ttl, ==, 1);
 	aero_node_free(f.n);
 }
 

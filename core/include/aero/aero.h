@@ -327,6 +327,35 @@ enum aero_role aero_node_role(const aero_node *n);
 /* Client: the delegated prefix (0 = none yet, 1 = *p filled). */
 int aero_node_client_prefix(const aero_node *n, struct aero_prefix *p);
 
+/* ---- Server bindings: export and import (lease files) ---------------- */
+
+/* One DHCPv6 PD binding of a Server, as a host stores it to survive a
+ * restart (the daemon's lease file). */
+struct aero_binding_rec {
+	struct aero_prefix prefix;
+	uint8_t duid[AERO_MAX_DUID];
+	size_t duid_len;
+	uint32_t iaid;
+	struct aero_in6 addr;    /* the Client's AERO address */
+	struct aero_loc loc;     /* its locator */
+	uint32_t vltime, pltime; /* remaining seconds (0xffffffff = infinity) */
+};
+
+/* Server: call fn for every live (bound or stale) binding, in prefix
+ * order. Returns the number of bindings, or AERO_ERR_STATE (not a
+ * Server). */
+int aero_node_bindings(const aero_node *n,
+                       void (*fn)(const struct aero_binding_rec *b,
+                                  void *user),
+                       void *user);
+
+/* Server: restore a binding exported before a restart: the neighbour
+ * entry, the route and the ROUTE_ANNOUNCE, with the remaining lifetimes.
+ * Returns 0, AERO_ERR_STATE (not a Server, or the prefix is taken or in
+ * no pool), AERO_ERR_INVAL (bad record) or AERO_ERR_FULL. */
+int aero_node_binding_import(aero_node *n, const struct aero_binding_rec *b,
+                             aero_tstamp now);
+
 /* One-line text of an output for logs and golden files; returns buf. */
 const char *aero_out_format(const struct aero_out *o, char *buf, size_t cap);
 
