@@ -116,8 +116,10 @@ $(CORE_LIB): $(CORE_OBJS)
 -include $(CORE_OBJS:.o=.d)
 
 # ---------------------------------------------------------------------------
-run: $(BUILD)/aero-decode
-	./aero decode --summary tests/vectors/packet-*.hex
+# The main job: the quickstart scenario simulated in ns-3 (no root needed),
+# ending in a readable summary; results under results/quickstart-<time>/.
+run: $(BUILD)/aero-sim $(BUILD)/aero-scenario
+	AERO_BUILD=$(BUILD) ./aero sim scenarios/quickstart.yaml
 
 test: all fuzz-build
 	@AERO_BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) tests/run-tests.sh \
