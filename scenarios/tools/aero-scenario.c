@@ -144,10 +144,15 @@ main(int argc, char **argv)
 	double step = 0, until = -1;
 	int rc = 0;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+	if (argc < 2) {
 		usage(NULL);
-		return argc < 2 ? 2 : 0;
+		return 2;
 	}
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(NULL);
+			return 0;
+		}
 	const char *cmd = argv[1];
 	bool pos = strcmp(cmd, "positions") == 0;
 	bool core = strcmp(cmd, "export-core") == 0;
