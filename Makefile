@@ -77,6 +77,7 @@ include tests/module.mk
 -include sim-adapter/module.mk
 -include emu/module.mk
 -include tests/replay/module.mk
+-include analysis/module.mk
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 

@@ -328,6 +328,33 @@ AeroApplication::AddDownstreamDevice(Ptr<VirtualNetDevice> dev)
         k));
 }
 
+void
+AeroApplication::SetDownstreamLan(uint32_t k, Ptr<NetDevice> lan)
+{
+    m_lans[k] = lan;
+    GetNode()->RegisterProtocolHandler(
+        MakeBoundCallback(
+            +[](AeroApplication* self, uint32_t ifk, Ptr<NetDevice>, Ptr<const Packet> p,
+                uint16_t, const Address&, const Address&, NetDevice::PacketType) {
+                uint8_t h[44];
+                if (p->GetSize() < 44 || p->CopyData(h, 44) != 44)
+                {
+                    return;
+                }
+                bool rs = h[6] == 58 && h[40] == 133;
+                bool dhcp = h[6] == 17 && (h[42] << 8 | h[43]) == 547;
+                if (rs || dhcp)
+                {
+                    self->InjectTunnel(ifk, p);
+                }
+            },
+            this,
+            k),
+        kIpv6Proto,
+        lan,
+        false);
+}
+
 aero_peer
 AeroApplication::GetPeer() const
 {
@@ -710,6 +737,26 @@ void
 AeroApplication::DeliverUp(const aero_out& o)
 {
     Ptr<VirtualNetDevice> dev;
+    auto lan = m_lans.find(o.pi.ifindex);
+    Ptr<Ipv6> ip6 = GetNode()->GetObject<Ipv6>();
+    if (o.pi.ifindex != 0 && lan != m_lans.end() && o.len >= 40 && ip6 &&
+        ip6->GetInterfaceForAddress(Ipv6Address(const_cast<uint8_t*>(o.data + 24))) >= 0)
+    {
+        /* for the router Client itself (its downstream address, mirrored
+         * on aero0): up its own stack, as without a real link */
+        Ptr<Packet> p = Create<Packet>(o.data, o.len);
+        m_tunnelRx(p);
+        m_aero->Receive(p, kIpv6Proto, m_aero->GetAddress(), m_aero->GetAddress(),
+                        NetDevice::PACKET_HOST);
+        return;
+    }
+    if (o.pi.ifindex != 0 && lan != m_lans.end())
+    {
+        Ptr<Packet> p = Create<Packet>(o.data, o.len);
+        m_tunnelRx(p);
+        lan->second->Send(p, lan->second->GetBroadcast(), kIpv6Proto);
+        return;
+    }
     if (o.pi.ifindex == 0)
     {
         dev = m_aero;
@@ -732,9 +779,14 @@ AeroApplication::Ipv6IfFor(uint32_t ifindex) const
 {
     Ptr<Ipv6> ipv6 = GetNode()->GetObject<Ipv6>();
     Ptr<NetDevice> dev;
+    auto lan = m_lans.find(ifindex);
     if (ifindex == 0)
     {
         dev = m_aero;
+    }
+    else if (lan != m_lans.end())
+    {
+        dev = lan->second;
     }
     else if (ifindex <= m_downstream.size())
     {
@@ -764,6 +816,27 @@ AeroApplication::ApplyAddr(const aero_event& ev, bool add)
      * address of a router Client is mirrored as a /128 on aero0, where
      * the default route points */
     uint32_t aeroIf = ev.ifindex > 0 && !a.IsLinkLocal() ? Ipv6IfFor(0) : UINT32_MAX;
+    /* the AERO link-local is the router's address on its real downstream
+     * links as well (the source of the core's RAs there) */
+    if (ev.ifindex == 0 && a.IsLinkLocal())
+    {
+        for (auto& l : m_lans)
+        {
+            int32_t li = ipv6->GetInterfaceForDevice(l.second);
+            if (li < 0)
+            {
+                continue;
+            }
+            if (add)
+            {
+                ipv6->AddAddress(li, Ipv6InterfaceAddress(a, Ipv6Prefix(64)));
+            }
+            else
+            {
+                ipv6->RemoveAddress(li, a);
+            }
+        }
+    }
     if (add)
     {
         ipv6->AddAddress(ifx, Ipv6InterfaceAddress(a, Ipv6Prefix(plen)));

@@ -108,6 +108,15 @@ class AeroApplication : public Application
     void SetAeroDevice(Ptr<VirtualNetDevice> dev);
     Ptr<VirtualNetDevice> GetAeroDevice() const { return m_aero; }
     void AddDownstreamDevice(Ptr<VirtualNetDevice> dev);
+    /* A real link (an Ethernet-like device of this node with IPv6) as
+     * downstream link k (1-based) instead of the VirtualNetDevice: the
+     * core's addresses for link k go on it (and the AERO link-local too, so
+     * hosts resolve the RA's source), RS and DHCPv6 from the hosts go to
+     * the core (TUNNEL, ifindex k), and what the core sends on link k (RA,
+     * packets for the hosts) leaves as broadcast frames: the link is a hub
+     * and the hosts' IPv6 stacks keep what is addressed to them. The
+     * node's IPv6 stack forwards the hosts' packets to aero0 on its routes. */
+    void SetDownstreamLan(uint32_t k, Ptr<NetDevice> lan);
     void SetNameTable(Ptr<AeroNameTable> t) { m_names = t; }
     void SetRouteBus(Ptr<AeroRouteBus> b) { m_bus = b; }
     void SetNodeName(const std::string& name) { m_name = name; }
@@ -182,6 +191,7 @@ class AeroApplication : public Application
     std::map<uint16_t, Ptr<Socket>> m_extraSockets;
     Ptr<VirtualNetDevice> m_aero;
     std::vector<Ptr<VirtualNetDevice>> m_downstream;
+    std::map<uint32_t, Ptr<NetDevice>> m_lans;
     Ptr<AeroNameTable> m_names;
     Ptr<AeroRouteBus> m_bus;
     Ptr<UniformRandomVariable> m_rng;

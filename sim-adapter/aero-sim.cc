@@ -1,24 +1,23 @@
 /*
  * sim-adapter/aero-sim.cc -- the ns-3 runner behind `./aero sim`.
  *
- *   aero-sim SCENARIO [--out DIR] [--seed N] [--quiet]
+ *   aero-sim SCENARIO [--out DIR] [--seed N] [--quiet] [--duration S] [--plain]
  *
  * Builds the network of a scenario (scenarios/loader: the one loader),
  * runs it in ns-3 and writes the results folder of analysis/RESULTS.md.
  *
  * Model choices (also in sim-adapter/README.md):
- *  - wired underlay: one broadcast segment per network, ns-3's SimpleChannel
+ *  - wired underlay: one broadcast segment per network, AeroSegmentChannel
  *    (one-way delay) with a SimpleNetDevice per attached interface (data
  *    rate, DropTail queue in packets, loss = a RateErrorModel per receiving
  *    device, ARP/ND as on Ethernet). Not CSMA: ns-3's CsmaChannel keeps the
  *    medium busy for the whole propagation delay, so a 10 ms segment would
- *    carry at most ~100 frames/s in total. Jitter is NOT modelled. Servers, Relays and Routers forward IPv4/IPv6
+ *    carry at most ~100 frames/s in total. Jitter: delay +- U(jitter) per frame. Servers, Relays and Routers forward IPv4/IPv6
  *    between networks on static routes computed here by breadth-first
  *    search (fewest networks crossed; ties: scenario order); Clients and
  *    correspondents do not forward.
- *  - MANET underlay: Wi-Fi ad hoc (YansWifi, RangePropagationLossModel at
- *    the scenario range, ConstantSpeedPropagationDelay; loss_at_range is
- *    not modelled), IPv4 only (OLSR/AODV are IPv4-only in ns-3), addresses
+ *  - MANET underlay: Wi-Fi ad hoc (YansWifi, AeroRangeLossModel: range and
+ *    loss_at_range, ConstantSpeedPropagationDelay), IPv4 only (OLSR/AODV are IPv4-only in ns-3), addresses
  *    10.0.0.0/16 with host part = node index + 1; mobility from the ns-2
  *    trace (Ns2MobilityHelper), the rest on fixed positions.
  *  - Locators: Servers/Relays their first interface, port link.port;
@@ -32,6 +31,7 @@
  *  - Route distribution: AeroRouteBus (iBGP model, delay BgpDelay = 10 ms).
  */
 #include "aero-application.h"
+#include "aero-channel.h"
 #include "aero-helper.h"
 
 #include "ns3/aodv-helper.h"
@@ -41,7 +41,11 @@
 #include "ns3/simple-net-device.h"
 #include "ns3/error-model.h"
 #include "ns3/drop-tail-queue.h"
+#include "ns3/icmpv4.h"
+#include "ns3/ndisc-cache.h"
+#include "ns3/ipv6-interface.h"
 #include "ns3/icmpv6-header.h"
+#include "ns3/ipv4-raw-socket-factory.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipv6-raw-socket-factory.h"
 #include "ns3/mobility-module.h"
@@ -59,6 +63,8 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <sstream>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 extern "C" {
@@ -171,6 +177,21 @@ struct NodeInfo
     unsigned handovers = 0;
 };
 
+/* A host behind a router/hybrid Client's downstream link 1 (AeroApplication::
+ * SetDownstreamLan), pinged by the first correspondent. */
+struct LanHost
+{
+    unsigned client;
+    std::string name;
+    Ptr<Node> node;
+    Ptr<NetDevice> dev, rdev;
+    Ipv6Address addr;
+    int64_t addrAt = -1;
+    uint64_t tx = 0, rx = 0;
+    double rttSum = 0;
+    uint16_t id = 0;
+};
+
 struct FlowStats
 {
     uint64_t tx = 0, rx = 0, txBytes = 0, rxBytes = 0;
@@ -185,6 +206,11 @@ class Run
     std::string outDir;
     uint32_t seed = 1;
     bool quiet = false;
+    bool plain = false; /* --plain: no AERO, traffic natively over the IPv4 MANET */
+    bool lanHosts = true; /* --no-lan-hosts turns them off */
+    std::vector<LanHost> lans;
+    Ptr<Socket> lanPing; /* ICMPv6 raw socket on the first correspondent */
+    int lanPinger = -1;
     std::vector<NodeInfo> nodes;
     std::vector<FlowStats> flows;
     FILE* evf = nullptr;
@@ -203,6 +229,9 @@ class Run
     void BuildWired();
     void BuildManet();
     void InstallAero();
+    void InstallLanHosts();
+    void LanPing();
+    void LanEcho(Ptr<Socket> sk);
     void InstallTraffic();
     void ScheduleEvents();
     void EnableCaptures();
@@ -230,6 +259,7 @@ class Run
     void InstallUnderlayRoutes(unsigned i);
     void SetIfUp(unsigned i, unsigned k, bool up);
     Ipv6Address CurrentAddr(unsigned i) const;
+    Ipv4Address ManetAddr(unsigned i) const { return ToV4(nodes[i].ifs[0].addr); }
     void LogEvent(const std::string& node, const aero_event& ev);
     void LogScenario(unsigned node, const char* name, const std::string& extra);
     void LogFlow(unsigned k, uint32_t seq, const char* dir, unsigned node, uint32_t bytes,
@@ -256,7 +286,7 @@ class AeroFlowApp : public Application
     void StartApplication() override
     {
         m_running = true;
-        if (ping)
+        if (ping && !g_run->plain)
         {
             m_raw = Socket::CreateSocket(GetNode(), Ipv6RawSocketFactory::GetTypeId());
             m_raw->SetAttribute("Protocol", UintegerValue(Icmpv6L4Protocol::GetStaticProtocolNumber()));
@@ -289,6 +319,13 @@ class AeroFlowApp : public Application
     {
         if (!m_running)
         {
+            return;
+        }
+        if (g_run->plain)
+        {
+            SendPlain();
+            m_seq++;
+            m_ev = Simulator::Schedule(interval, &AeroFlowApp::Send, this);
             return;
         }
         Ipv6Address src = g_run->CurrentAddr(from);
@@ -337,6 +374,80 @@ class AeroFlowApp : public Application
         m_seq++;
         m_ev = Simulator::Schedule(interval, &AeroFlowApp::Send, this);
     }
+    /* --plain: the same payload natively over IPv4 (UDP, or ICMPv4 echo) */
+    void SendPlain()
+    {
+        Ipv4Address dst = g_run->ManetAddr(to);
+        Ptr<Packet> p = Payload();
+        g_run->LogFlow(flow, m_seq, "tx", from, p->GetSize(), 0, false);
+        if (ping)
+        {
+            if (!m_raw4)
+            {
+                m_raw4 = Socket::CreateSocket(GetNode(), Ipv4RawSocketFactory::GetTypeId());
+                m_raw4->SetAttribute("Protocol", UintegerValue(1));
+                m_raw4->SetRecvCallback(MakeCallback(&AeroFlowApp::EchoReply4, this));
+            }
+            Icmpv4Echo echo;
+            echo.SetIdentifier(echoId);
+            echo.SetSequenceNumber((uint16_t)m_seq);
+            echo.SetData(p);
+            Ptr<Packet> q = Create<Packet>();
+            q->AddHeader(echo);
+            Icmpv4Header h;
+            h.SetType(Icmpv4Header::ICMPV4_ECHO);
+            h.SetCode(0);
+            if (Node::ChecksumEnabled())
+            {
+                h.EnableChecksum();
+            }
+            q->AddHeader(h);
+            m_raw4->SendTo(q, 0, InetSocketAddress(dst, 0));
+            return;
+        }
+        if (!m_udp)
+        {
+            m_udp = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+            m_udp->Bind();
+        }
+        m_udp->SendTo(p, 0, InetSocketAddress(dst, kFlowPortBase + flow));
+    }
+    void EchoReply4(Ptr<Socket> s)
+    {
+        Ptr<Packet> p;
+        Address a;
+        while ((p = s->RecvFrom(a)))
+        {
+            Ipv4Header ip;
+            p->RemoveHeader(ip);
+            Icmpv4Header h;
+            p->RemoveHeader(h);
+            if (h.GetType() != Icmpv4Header::ICMPV4_ECHO_REPLY)
+            {
+                continue;
+            }
+            Icmpv4Echo rep;
+            p->RemoveHeader(rep);
+            if (rep.GetIdentifier() != echoId || rep.GetDataSize() < 16)
+            {
+                continue;
+            }
+            std::vector<uint8_t> b(rep.GetDataSize());
+            rep.GetData(b.data());
+            uint32_t seq = 0;
+            uint64_t t = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                seq = seq << 8 | b[4 + i];
+            }
+            for (int i = 0; i < 8; i++)
+            {
+                t = t << 8 | b[8 + i];
+            }
+            double rtt = (Simulator::Now().GetNanoSeconds() - (int64_t)t) / 1e9;
+            g_run->LogFlow(flow, seq, "rx", from, (uint32_t)b.size(), rtt, false, "rtt", rtt);
+        }
+    }
     void EchoReply(Ptr<Socket> s)
     {
         Ptr<Packet> p;
@@ -377,7 +488,7 @@ class AeroFlowApp : public Application
     bool m_running = false;
     uint32_t m_seq = 0;
     EventId m_ev;
-    Ptr<Socket> m_udp, m_raw;
+    Ptr<Socket> m_udp, m_raw, m_raw4;
     Ipv6Address m_bound;
 };
 
@@ -431,6 +542,17 @@ TcpRx(unsigned flow, unsigned node, Ptr<const Packet> p, const Address&)
 void
 StartTcp(unsigned flow, unsigned from, unsigned to, Time stop)
 {
+    if (g_run->plain)
+    {
+        BulkSendHelper bulk("ns3::TcpSocketFactory",
+                            InetSocketAddress(g_run->ManetAddr(to), kFlowPortBase + flow));
+        bulk.SetAttribute("SendSize", UintegerValue(1000));
+        ApplicationContainer a = bulk.Install(g_run->nodes[from].node);
+        a.Get(0)->TraceConnectWithoutContext("Tx", MakeBoundCallback(&TcpTx, flow, from));
+        a.Start(Time(0));
+        a.Stop(stop - Simulator::Now());
+        return;
+    }
     Ipv6Address src = g_run->CurrentAddr(from);
     Ipv6Address dst = g_run->CurrentAddr(to);
     if (src.IsAny() || dst.IsAny())
@@ -811,7 +933,19 @@ Run::Build()
     {
         BuildWired();
     }
-    InstallAero();
+    if (plain)
+    {
+        names = CreateObject<AeroNameTable>();
+        bus = CreateObject<AeroRouteBus>();
+    }
+    else
+    {
+        InstallAero();
+        if (lanHosts)
+        {
+            InstallLanHosts();
+        }
+    }
     InstallTraffic();
     ScheduleEvents();
     EnableCaptures();
@@ -827,12 +961,13 @@ Run::BuildWired()
         stack.Install(n.node);
     }
     unsigned nn = nodes.size();
-    std::vector<Ptr<SimpleChannel>> chans;
+    std::vector<Ptr<AeroSegmentChannel>> chans;
     for (unsigned j = 0; j < s->networks->len; j++)
     {
         const aero_scen_network* net = (const aero_scen_network*)s->networks->pdata[j];
-        Ptr<SimpleChannel> ch = CreateObject<SimpleChannel>();
-        ch->SetAttribute("Delay", TimeValue(NanoSeconds(net->delay)));
+        Ptr<AeroSegmentChannel> ch = CreateObject<AeroSegmentChannel>();
+        ch->SetAttribute("SegmentDelay", TimeValue(NanoSeconds(net->delay)));
+        ch->SetAttribute("Jitter", TimeValue(NanoSeconds(net->jitter)));
         chans.push_back(ch);
     }
     /* interfaces as written, then standby ones for the networks a move
@@ -1031,7 +1166,9 @@ Run::BuildManet()
     {
         ch.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
     }
-    ch.AddPropagationLoss("ns3::RangePropagationLossModel", "MaxRange", DoubleValue(m.range));
+    ch.AddPropagationLoss("ns3::AeroRangeLossModel",
+                          "MaxRange", DoubleValue(m.range),
+                          "LossAtRange", DoubleValue(m.loss_at_range));
     YansWifiPhyHelper phy;
     phy.SetChannel(ch.Create());
     WifiMacHelper mac;
@@ -1042,12 +1179,7 @@ Run::BuildManet()
     {
         IfInfo f;
         f.net = 0;
-        std::memset(&f.addr, 0, sizeof f.addr);
-        f.addr.b[10] = f.addr.b[11] = 0xff;
-        f.addr.b[12] = 10;
-        f.addr.b[13] = 0;
-        f.addr.b[14] = (uint8_t)((i + 1) >> 8);
-        f.addr.b[15] = (uint8_t)(i + 1);
+        aero_scen_manet_addr(s, i, &f.addr); /* the loader's rule: 10.0.0.0/16, index + 1 */
         f.dev = devs.Get(i);
         Ptr<Ipv4> ip4 = nodes[i].node->GetObject<Ipv4>();
         f.v4 = ip4->AddInterface(f.dev);
@@ -1117,7 +1249,7 @@ Run::InstallAero()
     helper.SetAttribute("AcceptTime", TimeValue(NanoSeconds(L.accept_time)));
     helper.SetAttribute("KeepaliveTime", TimeValue(NanoSeconds(L.keepalive_time)));
 
-    std::vector<aero_peer> servers, relays;
+    std::vector<aero_peer> servers;
     for (unsigned i = 0; i < nodes.size(); i++)
     {
         aero_peer p;
@@ -1127,16 +1259,11 @@ Run::InstallAero()
         {
             servers.push_back(p);
         }
-        else if (nodes[i].role == AERO_SCEN_ROLE_RELAY)
-        {
-            relays.push_back(p);
-        }
     }
     names->Add(kPrlName, servers);
 
     for (unsigned i = 0; i < nodes.size(); i++)
     {
-        const aero_scen_node* sn = (const aero_scen_node*)s->nodes->pdata[i];
         NodeInfo& n = nodes[i];
         aero_role role;
         switch (n.role)
@@ -1153,57 +1280,27 @@ Run::InstallAero()
         default:
             continue;
         }
+        /* the one scenario-to-core mapping of every host (scenario.h);
+         * ns-3 specifics on top: the locator of an up interface facing a
+         * Server (mobility), the PRL from the simulated name service, one
+         * downstream link (with its LAN host) for router/hybrid Clients */
         aero_config c;
-        aero_config_default(&c, role);
-        c.profile = L.profile == AERO_SCEN_PROFILE_P2 ? AERO_PROFILE_P2 : AERO_PROFILE_P1;
+        GError* cerr = nullptr;
+        if (aero_scenario_node_config(s, i, &c, &cerr) < 0)
+        {
+            std::fprintf(stderr, "aero-sim: %s\n", cerr->message);
+            g_error_free(cerr);
+            continue;
+        }
         c.self = Locator(i);
-        c.mtu = (uint16_t)L.mtu;
-        c.pio_x = L.pio_x;
-        if (L.has_icv_key)
-        {
-            std::memcpy(c.icv_key, L.icv_key, 20);
-            c.icv_key_len = 20;
-        }
-        c.rs_mrt = (aero_duration)L.rs_max_interval;
-        if (role != AERO_ROLE_CLIENT)
-        {
-            c.id = i + 1;
-        }
         if (role == AERO_ROLE_CLIENT)
         {
-            c.model = sn->model == AERO_SCEN_MODEL_ROUTER   ? AERO_MODEL_ROUTER
-                      : sn->model == AERO_SCEN_MODEL_HYBRID ? AERO_MODEL_HYBRID
-                                                             : AERO_MODEL_HOST;
             if (c.model != AERO_MODEL_HOST && c.n_downstream == 0)
             {
                 c.n_downstream = 1;
             }
             c.n_prl = 0;
             std::snprintf(c.prl_name, sizeof c.prl_name, "%s", kPrlName);
-        }
-        else if (role == AERO_ROLE_SERVER)
-        {
-            if (sn->has_pool)
-            {
-                c.pools[0].prefix = sn->pool.addr;
-                c.pools[0].plen = (uint8_t)sn->pool.plen;
-                c.pools[0].deleg_len = (uint8_t)sn->pool_length;
-                c.n_pools = 1;
-            }
-            c.n_relays = std::min<size_t>(relays.size(), AERO_MAX_RELAYS);
-            for (size_t r = 0; r < c.n_relays; r++)
-            {
-                c.relays[r] = relays[r];
-            }
-        }
-        else
-        {
-            if (sn->has_aggregate)
-            {
-                c.aggregates[0].prefix = sn->aggregate.addr;
-                c.aggregates[0].plen = (uint8_t)sn->aggregate.plen;
-                c.n_aggregates = 1;
-            }
         }
         n.app = helper.Install(n.node, c, n.name);
         n.app->SetStartTime(Time(0));
@@ -1303,6 +1400,196 @@ Run::InstallAero()
 }
 
 void
+Run::InstallLanHosts()
+{
+    for (unsigned i = 0; i < nodes.size(); i++)
+    {
+        NodeInfo& n = nodes[i];
+        if (!n.app || n.role != AERO_SCEN_ROLE_CLIENT || n.app->GetConfig().model == AERO_MODEL_HOST)
+        {
+            continue;
+        }
+        LanHost h;
+        h.client = i;
+        h.name = n.name + "-lan1";
+        h.node = CreateObject<Node>();
+        h.id = (uint16_t)(0x2000 + lans.size());
+        Names::Add(h.name, h.node);
+        InternetStackHelper st;
+        st.SetIpv4StackInstall(false);
+        st.Install(h.node);
+        Ptr<AeroSegmentChannel> ch = CreateObject<AeroSegmentChannel>();
+        Ptr<SimpleNetDevice> rd = CreateObject<SimpleNetDevice>();
+        Ptr<SimpleNetDevice> hd = CreateObject<SimpleNetDevice>();
+        for (auto& d : {rd, hd})
+        {
+            d->SetAddress(Mac48Address::Allocate());
+            Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+            d->SetQueue(q);
+            d->SetChannel(ch);
+        }
+        n.node->AddDevice(rd);
+        h.node->AddDevice(hd);
+        Ptr<Ipv6> r6 = n.node->GetObject<Ipv6>();
+        int32_t ri = r6->AddInterface(rd);
+        r6->SetForwarding(ri, true);
+        r6->SetUp(ri);
+        n.app->SetDownstreamLan(1, rd);
+        Ptr<Ipv6> h6 = h.node->GetObject<Ipv6>();
+        int32_t hi = h6->AddInterface(hd);
+        h6->SetForwarding(hi, false);
+        h6->SetUp(hi);
+        h.dev = hd;
+        h.rdev = rd;
+        lans.push_back(h);
+    }
+    if (lans.empty())
+    {
+        return;
+    }
+    for (unsigned i = 0; i < nodes.size(); i++)
+    {
+        if (nodes[i].role == AERO_SCEN_ROLE_CORRESPONDENT)
+        {
+            lanPinger = (int)i;
+            break;
+        }
+    }
+    Simulator::Schedule(Seconds(1), &Run::LanPing, this);
+}
+
+void
+Run::LanPing()
+{
+    int64_t now = Simulator::Now().GetNanoSeconds();
+    for (auto& h : lans)
+    {
+        Ptr<Ipv6> h6 = h.node->GetObject<Ipv6>();
+        Ipv6Address a = Ipv6Address::GetAny(), ll = Ipv6Address::GetAny();
+        for (uint32_t k = 0; k < h6->GetNAddresses(1); k++)
+        {
+            if (h6->GetAddress(1, k).GetScope() == Ipv6InterfaceAddress::GLOBAL)
+            {
+                a = h6->GetAddress(1, k).GetAddress();
+            }
+            else if (h6->GetAddress(1, k).GetScope() == Ipv6InterfaceAddress::LINKLOCAL)
+            {
+                ll = h6->GetAddress(1, k).GetAddress();
+            }
+        }
+        if (!a.IsAny())
+        {
+            /* ns-3 3.37 answers an NS for any link-local target with the
+             * interface's first link-local, so the host could never resolve
+             * the RA's source (the AERO address, a second link-local on the
+             * router's interface): the host gets static neighbour entries
+             * for the router's link-locals instead */
+            Ptr<Ipv6> r6 = nodes[h.client].node->GetObject<Ipv6>();
+            int32_t ri = r6->GetInterfaceForDevice(h.rdev);
+            Ptr<NdiscCache> cache =
+                h.node->GetObject<Ipv6L3Protocol>()->GetInterface(1)->GetNdiscCache();
+            for (uint32_t k = 0; ri >= 0 && cache && k < r6->GetNAddresses(ri); k++)
+            {
+                Ipv6InterfaceAddress x = r6->GetAddress(ri, k);
+                if (x.GetScope() == Ipv6InterfaceAddress::LINKLOCAL && !cache->Lookup(x.GetAddress()))
+                {
+                    NdiscCache::Entry* e = cache->Add(x.GetAddress());
+                    e->SetMacAddress(h.rdev->GetAddress());
+                    e->MarkPermanent();
+                }
+            }
+        }
+        if (a.IsAny() && !ll.IsAny())
+        {
+            /* ns-3 3.37 sends its RSs all at the start (no retransmission
+             * seen) while the router Client has no prefix yet: the host
+             * solicits again every second until it has an address */
+            Ptr<Icmpv6L4Protocol> icmp = h.node->GetObject<Icmpv6L4Protocol>();
+            NdiscCache::Ipv6PayloadHeaderPair rs =
+                icmp->ForgeRS(ll, Ipv6Address::GetAllRoutersMulticast(), h.dev->GetAddress());
+            rs.first->AddHeader(rs.second);
+            h.dev->Send(rs.first, h.dev->GetBroadcast(), 0x86DD);
+        }
+        if (a != h.addr)
+        {
+            h.addr = a;
+            if (!a.IsAny() && h.addrAt < 0)
+            {
+                h.addrAt = now;
+            }
+        }
+        if (lanPinger < 0 || a.IsAny())
+        {
+            continue;
+        }
+        if (!lanPing)
+        {
+            lanPing = Socket::CreateSocket(nodes[lanPinger].node, Ipv6RawSocketFactory::GetTypeId());
+            lanPing->SetAttribute("Protocol", UintegerValue(Icmpv6L4Protocol::GetStaticProtocolNumber()));
+            lanPing->Bind6();
+            lanPing->SetRecvCallback(MakeCallback(&Run::LanEcho, this));
+        }
+        uint8_t b[16] = {0};
+        for (int i = 0; i < 8; i++)
+        {
+            b[8 + i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
+        }
+        Ptr<Packet> p = Create<Packet>(b, sizeof b);
+        Ipv6Address src = CurrentAddr(lanPinger);
+        Icmpv6Echo req(true);
+        req.SetId(h.id);
+        req.SetSeq((uint16_t)h.tx);
+        req.CalculatePseudoHeaderChecksum(src, a, p->GetSize() + req.GetSerializedSize(),
+                                          Icmpv6L4Protocol::GetStaticProtocolNumber());
+        p->AddHeader(req);
+        lanPing->SendTo(p, 0, Inet6SocketAddress(a, 0));
+        h.tx++;
+    }
+    if (Simulator::Now() + Seconds(1) < NanoSeconds(s->run.duration))
+    {
+        Simulator::Schedule(Seconds(1), &Run::LanPing, this);
+    }
+}
+
+void
+Run::LanEcho(Ptr<Socket> sk)
+{
+    Ptr<Packet> p;
+    Address from;
+    while ((p = sk->RecvFrom(from)))
+    {
+        Ipv6Header ip;
+        p->RemoveHeader(ip);
+        Icmpv6Header peek;
+        p->PeekHeader(peek);
+        if (peek.GetType() != Icmpv6Header::ICMPV6_ECHO_REPLY)
+        {
+            continue;
+        }
+        Icmpv6Echo rep(false);
+        p->RemoveHeader(rep);
+        uint8_t b[16];
+        if (p->GetSize() < 16 || p->CopyData(b, 16) != 16)
+        {
+            continue;
+        }
+        uint64_t t = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            t = t << 8 | b[8 + i];
+        }
+        for (auto& h : lans)
+        {
+            if (h.id == rep.GetId())
+            {
+                h.rx++;
+                h.rttSum += (Simulator::Now().GetNanoSeconds() - (int64_t)t) / 1e9;
+            }
+        }
+    }
+}
+
+void
 Run::InstallTraffic()
 {
     flows.resize(s->traffic->len);
@@ -1313,7 +1600,8 @@ Run::InstallTraffic()
         if (t.type == AERO_TRAFFIC_TCP_BULK)
         {
             PacketSinkHelper sink("ns3::TcpSocketFactory",
-                                  Inet6SocketAddress(Ipv6Address::GetAny(), kFlowPortBase + k));
+                                  plain ? Address(InetSocketAddress(Ipv4Address::GetAny(), kFlowPortBase + k))
+                                        : Address(Inet6SocketAddress(Ipv6Address::GetAny(), kFlowPortBase + k)));
             ApplicationContainer a = sink.Install(nodes[t.to].node);
             a.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(&TcpRx, k, t.to));
             a.Start(Time(0));
@@ -1336,7 +1624,14 @@ Run::InstallTraffic()
             double secs = t.rate ? (double)t.size * 8.0 / (double)t.rate : 1.0;
             app->interval = NanoSeconds((int64_t)(secs * 1e9));
             Ptr<Socket> sk = Socket::CreateSocket(nodes[t.to].node, UdpSocketFactory::GetTypeId());
-            sk->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), kFlowPortBase + k));
+            if (plain)
+            {
+                sk->Bind(InetSocketAddress(Ipv4Address::GetAny(), kFlowPortBase + k));
+            }
+            else
+            {
+                sk->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), kFlowPortBase + k));
+            }
             sk->SetRecvCallback(MakeBoundCallback(&UdpSinkRead, k, t.to));
         }
         nodes[t.from].node->AddApplication(app);
@@ -1556,10 +1851,20 @@ Run::Finish(const std::string& startedUtc, double wall)
     /* summary */
     GString* js = g_string_new("{\n  \"scenario\": ");
     g_string_append(js, JsonStr(s->run.name).c_str());
-    g_string_append_printf(js, ",\n  \"seed\": %u,\n  \"duration_s\": %s,\n  \"wall_s\": %.3f,\n",
-                           seed, TimeStr(s->run.duration).c_str(), wall);
-    std::printf("== aero-sim summary: %s (seed %u, %.0f s simulated in %.1f s wall)\n",
-                s->run.name, seed, s->run.duration / 1e9, wall);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    uint64_t events = Simulator::GetEventCount();
+    double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+                 ru.ru_stime.tv_usec / 1e6;
+    g_string_append_printf(js, ",\n  \"seed\": %u,\n  \"duration_s\": %s,\n  \"wall_s\": %.3f,\n"
+                               "  \"cpu_s\": %.3f,\n  \"plain\": %s,\n  \"events\": %" PRIu64
+                               ",\n  \"peak_rss_kb\": %ld,\n",
+                           seed, TimeStr(s->run.duration).c_str(), wall, cpu,
+                           plain ? "true" : "false", events, ru.ru_maxrss);
+    std::printf("== aero-sim summary: %s%s (seed %u, %.0f s simulated in %.1f s wall, %.1f s CPU, %" PRIu64
+                " events, %.0f events/s, peak RSS %.0f MB)\n",
+                s->run.name, plain ? " --plain (no AERO)" : "", seed, s->run.duration / 1e9, wall,
+                cpu, events, wall > 0 ? events / wall : 0.0, ru.ru_maxrss / 1024.0);
     /* prefixes */
     unsigned clients = 0, got = 0;
     double latSum = 0, latMax = 0;
@@ -1710,6 +2015,33 @@ Run::Finish(const std::string& startedUtc, double wall)
         hevents += n.handovers;
     }
     g_string_append_printf(js, "\n  ],\n  \"handover_events\": %u,\n", hevents);
+    /* hosts behind downstream links */
+    g_string_append(js, "  \"lan_hosts\": [");
+    if (!lans.empty())
+    {
+        std::printf("hosts behind downstream links (pinged by %s every second):\n",
+                    lanPinger >= 0 ? nodes[lanPinger].name.c_str() : "nobody");
+    }
+    for (size_t k = 0; k < lans.size(); k++)
+    {
+        const LanHost& h = lans[k];
+        std::ostringstream as;
+        as << h.addr;
+        g_string_append_printf(js, "%s\n    {\"node\": %s, \"behind\": %s, \"address\": %s, "
+                                   "\"address_at_s\": %s, \"echo_tx\": %" PRIu64 ", \"echo_rx\": %" PRIu64
+                                   ", \"rtt_mean_s\": %.6f}",
+                               k ? "," : "", JsonStr(h.name).c_str(),
+                               JsonStr(nodes[h.client].name).c_str(),
+                               h.addr.IsAny() ? "null" : JsonStr(as.str()).c_str(),
+                               h.addrAt >= 0 ? TimeStr(h.addrAt).c_str() : "null", h.tx, h.rx,
+                               h.rx ? h.rttSum / h.rx : 0.0);
+        std::printf("  %-14s behind %s: %s%s, echo %" PRIu64 "/%" PRIu64 ", RTT %.1f ms\n",
+                    h.name.c_str(), nodes[h.client].name.c_str(),
+                    h.addr.IsAny() ? "no address" : as.str().c_str(),
+                    h.addrAt >= 0 ? (" (SLAAC at " + TimeStr(h.addrAt).substr(0, 6) + " s)").c_str() : "",
+                    h.rx, h.tx, h.rx ? h.rttSum / h.rx * 1e3 : 0.0);
+    }
+    g_string_append(js, lans.empty() ? "],\n" : "\n  ],\n");
     std::printf("  %u handover events from the core\n", hevents);
     g_string_append_printf(js, "  \"route_optimisations\": {\"up\": %u, \"down\": %u},\n", roUp, roDown);
     std::printf("route optimisations: %u up, %u down\n", roUp, roDown);
@@ -1734,9 +2066,9 @@ Run::Finish(const std::string& startedUtc, double wall)
     std::printf("control overhead: %" PRIu64 " packets, %" PRIu64 " bytes (inner) of %" PRIu64
                 " underlay packets, %" PRIu64 " bytes; %" PRIu64 " iBGP messages\n",
                 cp, cb, up, ub, bus->GetMessages());
-    g_string_append(js, "  \"notes\": [\"CSMA links: jitter not modelled\", "
-                        "\"MANET: loss_at_range not modelled\", "
-                        "\"router/hybrid Clients: hosts behind downstream links not simulated\"]\n}\n");
+    g_string_append(js, "  \"notes\": [\"wired links: jitter uniform in +-jitter per frame (may reorder, as the emulation)\", "
+                        "\"MANET: loss grows linearly with distance to loss_at_range at the range edge\", "
+                        "\"iBGP: the AeroRouteBus model, not packets\"]\n}\n");
     g_file_set_contents((outDir + "/summary.json").c_str(), js->str, js->len, nullptr);
     g_string_free(js, TRUE);
     std::printf("results in %s\n", outDir.c_str());
@@ -1753,7 +2085,13 @@ Usage(int rc)
                  "  --out DIR   results folder (default: results/<scenario>-<UTC time>/)\n"
                  "  --seed N    ns-3 RngSeed (default: the scenario's run.seed)\n"
                  "  --quiet     no progress lines on stderr\n"
-                 "  --snaplen N bytes kept of each captured packet (default 256, 0 = all)\n");
+                 "  --snaplen N bytes kept of each captured packet (default 256, 0 = all)\n"
+                 "  --duration S  simulate S seconds instead of run.duration (events and\n"
+                 "              traffic after S are cut off)\n"
+                 "  --plain     MANET only: the same ns-3 network without AERO (same Wi-Fi,\n"
+                 "              routing, mobility; the traffic sent natively over IPv4), the\n"
+                 "              baseline of make bench-sim\n"
+                 "  --no-lan-hosts  no host behind router/hybrid Clients' downstream links\n");
     return rc;
 }
 
@@ -1762,7 +2100,8 @@ main(int argc, char** argv)
 {
     std::string path, out;
     long long seedArg = -1;
-    bool quiet = false;
+    bool quiet = false, plain = false, noLan = false;
+    double durationArg = 0;
     for (int i = 1; i < argc; i++)
     {
         std::string a = argv[i];
@@ -1817,6 +2156,24 @@ main(int argc, char** argv)
         {
             quiet = true;
         }
+        else if (a == "--plain")
+        {
+            plain = true;
+        }
+        else if (a == "--no-lan-hosts")
+        {
+            noLan = true;
+        }
+        else if (a == "--duration" && i + 1 < argc)
+        {
+            char* end;
+            durationArg = std::strtod(argv[++i], &end);
+            if (*end || !(durationArg > 0) || durationArg > 1e6)
+            {
+                std::fprintf(stderr, "aero-sim: --duration wants seconds > 0\n");
+                return 2;
+            }
+        }
         else if (a[0] == '-' || !path.empty())
         {
             std::fprintf(stderr, "aero-sim: unexpected argument '%s'\n", a.c_str());
@@ -1840,10 +2197,22 @@ main(int argc, char** argv)
         g_error_free(err);
         return rc;
     }
+    if (plain && !s->manet_mode)
+    {
+        std::fprintf(stderr, "aero-sim: --plain needs a MANET scenario (traffic natively over the IPv4 MANET)\n");
+        aero_scenario_free(s);
+        return 1;
+    }
+    if (durationArg > 0)
+    {
+        s->run.duration = (int64_t)(durationArg * 1e9);
+    }
     Run run;
     g_run = &run;
     run.s = s;
     run.quiet = quiet;
+    run.plain = plain;
+    run.lanHosts = !noLan;
     run.seed = seedArg > 0 ? (uint32_t)seedArg : s->run.seed;
     std::time_t now = std::time(nullptr);
     char utc[32], stamp[32];
@@ -1859,6 +2228,9 @@ main(int argc, char** argv)
     /* ns-3 defaults: real checksums, no host DAD, weak host model */
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
     Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", BooleanValue(false));
+    /* hosts behind downstream links: RS again at most every 16 s (RFC 7559
+     * backoff) until their router Client has a prefix to advertise */
+    Config::SetDefault("ns3::Icmpv6L4Protocol::RsMaxRetransmissionTime", TimeValue(Seconds(16)));
     Config::SetDefault("ns3::Ipv6L3Protocol::StrongEndSystemModel", BooleanValue(false));
     RngSeedManager::SetSeed(run.seed);
     RngSeedManager::SetRun(s->run.run ? s->run.run : 1);

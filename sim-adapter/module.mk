@@ -20,7 +20,7 @@ ifeq ($(SAN),1)
 SIMAD_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 endif
 
-SIMAD_LIB_SRCS := sim-adapter/aero-application.cc sim-adapter/aero-helper.cc
+SIMAD_LIB_SRCS := sim-adapter/aero-application.cc sim-adapter/aero-helper.cc sim-adapter/aero-channel.cc
 SIMAD_LIB_OBJS = $(SIMAD_LIB_SRCS:%.cc=$(BUILD)/obj/%.o)
 TOOL_PROGS += $(BUILD)/aero-sim
 
@@ -35,3 +35,9 @@ $(BUILD)/aero-sim: $(BUILD)/obj/sim-adapter/aero-sim.o $(SIMAD_LIB_OBJS) $(SCEN_
 
 # tests/ns3/: TAP scripts running aero-sim on small scenarios
 TEST_SCRIPTS += $(sort $(wildcard tests/ns3/t_*.sh))
+
+# issue 6 benchmarks: AERO vs plain ns-3 on MANETs of 50/100/200 Clients,
+# then scale-1000 (see sim-adapter/bench-sim.sh for the knobs)
+.PHONY: bench-sim
+bench-sim: $(BUILD)/aero-sim
+	AERO_BUILD=$(BUILD) sim-adapter/bench-sim.sh

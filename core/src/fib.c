@@ -9,26 +9,6 @@
  */
 #include "node.h"
 
-static guint
-key_hash(gconstpointer p)
-{
-	/* two 64-bit words, multiply-xorshift (one probe per prefix length
-	 * in use on every lookup: keep it cheap) */
-	uint64_t a, b;
-	memcpy(&a, p, 8);
-	memcpy(&b, (const uint8_t *)p + 8, 8);
-	uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full);
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return (guint)(h ^ (h >> 32));
-}
-
-static gboolean
-key_equal(gconstpointer a, gconstpointer b)
-{
-	return memcmp(a, b, 16) == 0;
-}
-
 static void
 lens_rebuild(struct aero_node *n)
 {
@@ -95,7 +75,7 @@ fib_add(struct aero_node *n, const struct aero_in6 *prefix, uint8_t plen,
 	e->n_nh = 1;
 	e->origin = origin;
 	if (!n->fib_len[plen]) {
-		n->fib_len[plen] = g_hash_table_new(key_hash, key_equal);
+		n->fib_len[plen] = g_hash_table_new(in6_hash, in6_equal);
 	}
 	bool new_len = g_hash_table_size(n->fib_len[plen]) == 0;
 	g_hash_table_insert(n->fib_len[plen], &e->prefix, e);

@@ -22,11 +22,8 @@ guint
 nce_loc_hash(gconstpointer p)
 {
 	const struct aero_loc *l = p;
-	uint32_t h = 2166136261u ^ l->family;
-	for (int i = 0; i < (l->family == 4 ? 4 : 16); i++)
-		h = (h ^ l->ip[i]) * 16777619u;
-	h = (h ^ (l->port >> 8)) * 16777619u;
-	return (h ^ (l->port & 0xff)) * 16777619u;
+	return (guint)hash_bytes((uint64_t)l->family << 16 | l->port, l->ip,
+	                         l->family == 4 ? 4 : 16);
 }
 
 gboolean

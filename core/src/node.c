@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "node.h"
+#include "nexthop.h"
 #include "p2.h"
 #include "ro.h"
 
@@ -579,20 +580,53 @@ aero_node_poll(aero_node *n, struct aero_out *out)
 
 /* ---- lifecycle --------------------------------------------------------------- */
 
-static guint
-in6_hash(gconstpointer p)
+/* ---- hashing (shared by every table of the core) ---------------------------- */
+
+uint64_t
+in6_mix(const struct aero_in6 *a, uint64_t seed)
 {
-	const uint8_t *b = p;
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
+	/* two 64-bit words, multiply-xorshift: tables keyed by addresses are
+	 * probed on every packet, keep it cheap */
+	uint64_t x, y;
+	memcpy(&x, a->b, 8);
+	memcpy(&y, a->b + 8, 8);
+	uint64_t h = ((x ^ seed) * 0x9e3779b97f4a7c15ull) ^ (y * 0xc2b2ae3d27d4eb4full);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
 }
 
-static gboolean
+guint
+in6_hash(gconstpointer p)
+{
+	return (guint)in6_mix(p, 0);
+}
+
+gboolean
 in6_equal(gconstpointer a, gconstpointer b)
 {
 	return memcmp(a, b, 16) == 0;
+}
+
+uint64_t
+hash_bytes(uint64_t seed, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ull), w;
+	for (; len >= 8; b += 8, len -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	if (len > 0) {
+		w = 0;
+		for (size_t i = 0; i < len; i++)
+			w = w << 8 | b[i];
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 32);
 }
 
 
@@ -638,6 +672,8 @@ aero_node_new(aero_node **out, const struct aero_config *cfg,
 	if (cfg->role != AERO_ROLE_CLIENT)
 		aero_addr_server_ll(&n->ll, cfg->id);
 	ro_init(n);
+	if (cfg->role != AERO_ROLE_CLIENT)
+		nexthop_init(n);
 	n->ops->start(n);
 	*out = n;
 	return 0;
@@ -666,6 +702,7 @@ aero_node_free(aero_node *n)
 		return;
 	n->ops->destroy(n);
 	ro_free(n);
+	nexthop_free(n);
 	g_hash_table_foreach(n->nc, free_nce, n);
 	g_hash_table_destroy(n->nc);
 	g_hash_table_destroy(n->nc_loc);
@@ -982,6 +1019,8 @@ aero_node_name_answer(aero_node *n, const char *name,
 {
 	if (!n || !name || (n_peers && !peers) || enter(n, now) < 0)
 		return AERO_ERR_INVAL;
+	if (nexthop_answer(n, name, peers, n_peers) == 0)
+		return 0;
 	if (!n->ops->name_answer)
 		return AERO_ERR_STATE;
 	return n->ops->name_answer(n, name, peers, n_peers);

@@ -231,6 +231,7 @@ struct aero_node {
 	const struct role_ops *ops;
 	void *rs;                   /* role state (role file's struct) */
 	void *ro;                   /* route optimisation state (ro.c) */
+	void *nexthop;              /* last-resort name lookups (nexthop.c) */
 	struct aero_in6 ll;         /* own link-local on the AERO interface */
 	struct aero_nd_ctx ndctx;   /* AERO link, PIO mode from cfg */
 
@@ -356,6 +357,13 @@ static inline bool in6_is_mc(const struct aero_in6 *a)
 }
 /* Hash of the inner flow (for ECMP and the outer flow label). */
 uint32_t node_flow_hash(const uint8_t *pkt, size_t len);
+/* Table hashing (node.c): an address mixed with a seed (fold the other key
+ * fields into the seed); GHashTable functions for keys that start with a
+ * struct aero_in6; any bytes. Values are process-local (tables only). */
+uint64_t in6_mix(const struct aero_in6 *a, uint64_t seed);
+guint in6_hash(gconstpointer p);
+gboolean in6_equal(gconstpointer a, gconstpointer b);
+uint64_t hash_bytes(uint64_t seed, const void *p, size_t len);
 
 /* JSON helpers for dump() (append to a GString). */
 void js_str(GString *js, const char *key, const char *val, bool comma);

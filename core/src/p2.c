@@ -206,27 +206,11 @@ p2_registered(struct aero_node *n, const struct aero_in6 *srv)
 	return p && p->registered;
 }
 
-static guint
-ll_hash(gconstpointer k)
-{
-	const uint8_t *b = k;
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
-static gboolean
-ll_equal(gconstpointer a, gconstpointer b)
-{
-	return memcmp(a, b, 16) == 0;
-}
-
 void
 p2_init(struct aero_node *n)
 {
 	struct p2_state *s = g_new0(struct p2_state, 1);
-	s->peers = g_hash_table_new_full(ll_hash, ll_equal, NULL, g_free);
+	s->peers = g_hash_table_new_full(in6_hash, in6_equal, NULL, g_free);
 	if (n->cfg.icv_key_len) {
 		static const char label[] = "AERO-P2-KEK-LINK";
 		uint8_t h[20];

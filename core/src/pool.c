@@ -40,22 +40,11 @@ pool_strerror(enum pool_err e)
 
 /* ---- hashing ------------------------------------------------------------- */
 
-static inline uint32_t
-fnv(uint32_t h, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
 static guint
 id_hash(gconstpointer k)
 {
 	const struct binding *b = k;
-	uint32_t h = fnv(2166136261u, b->duid, b->duid_len);
-	uint8_t ia[4] = {(uint8_t)(b->iaid >> 24), (uint8_t)(b->iaid >> 16),
-	                 (uint8_t)(b->iaid >> 8), (uint8_t)b->iaid};
-	return fnv(h, ia, 4);
+	return (guint)hash_bytes(b->iaid, b->duid, b->duid_len);
 }
 
 static gboolean
@@ -70,12 +59,7 @@ static guint
 prefix_hash(gconstpointer k)
 {
 	const struct binding *b = k;
-	uint64_t hi, lo;
-	memcpy(&hi, b->prefix.b, 8);
-	memcpy(&lo, b->prefix.b + 8, 8);
-	uint64_t h = (hi ^ (lo * 0x9e3779b97f4a7c15ull) ^ b->plen) *
-	             0xff51afd7ed558ccdull;
-	return (guint)(h ^ (h >> 32));
+	return (guint)in6_mix(&b->prefix, b->plen);
 }
 
 static gboolean
@@ -93,12 +77,27 @@ static void
 pool_nth(const struct pool_ent *e, uint64_t i, struct aero_in6 *out)
 {
 	aero_addr_prefix_mask(out, &e->cfg.prefix, e->cfg.plen);
-	unsigned width = (unsigned)(e->cfg.deleg_len - e->cfg.plen);
-	for (unsigned k = 0; k < width; k++) {
-		if (!((i >> k) & 1))
-			continue;
-		unsigned bit = e->cfg.deleg_len - 1 - k;
-		out->b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+	if (i == 0)
+		return;
+	/* the address as two big-endian words; i (< 2^40) ends at deleg_len */
+	uint64_t hi = 0, lo = 0;
+	for (int k = 0; k < 8; k++) {
+		hi = hi << 8 | out->b[k];
+		lo = lo << 8 | out->b[8 + k];
+	}
+	unsigned shift = 128u - e->cfg.deleg_len; /* < 128 - plen: i != 0 */
+	if (shift >= 64) {
+		hi |= i << (shift - 64);
+	} else {
+		lo |= i << shift;
+		if (shift > 0)
+			hi |= i >> (64 - shift);
+	}
+	for (int k = 7; k >= 0; k--) {
+		out->b[k] = (uint8_t)hi;
+		out->b[8 + k] = (uint8_t)lo;
+		hi >>= 8;
+		lo >>= 8;
 	}
 }
 
@@ -419,26 +418,11 @@ pool_list(struct pool *p, size_t max)
 	return v;
 }
 
-static gint
-cmp_binding(gconstpointer a, gconstpointer b)
-{
-	const struct binding *x = *(const struct binding *const *)a;
-	const struct binding *y = *(const struct binding *const *)b;
-	int c = memcmp(x->prefix.b, y->prefix.b, 16);
-	return c ? c : (int)x->plen - (int)y->plen;
-}
-
 void
 pool_foreach(struct pool *p, void (*fn)(struct binding *b, void *arg),
              void *arg)
 {
-	GPtrArray *v = g_ptr_array_sized_new(g_hash_table_size(p->by_id));
-	GHashTableIter it;
-	gpointer k;
-	g_hash_table_iter_init(&it, p->by_id);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_ptr_array_add(v, k);
-	g_ptr_array_sort(v, cmp_binding);
+	GPtrArray *v = pool_list(p, 0);
 	for (guint i = 0; i < v->len; i++)
 		fn(g_ptr_array_index(v, i), arg);
 	g_ptr_array_free(v, TRUE);

@@ -441,12 +441,7 @@ static guint
 rl_hash(gconstpointer p)
 {
 	const struct ro_rl *r = p;
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ r->a.b[i]) * 16777619u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ r->b.b[i]) * 16777619u;
-	return (h ^ r->alen) * 16777619u ^ r->blen;
+	return (guint)in6_mix(&r->a, in6_mix(&r->b, (uint64_t)r->alen << 8 | r->blen));
 }
 
 static gboolean
@@ -724,6 +719,23 @@ from_peer(struct aero_node *n, const struct nce *l2nb,
 	       (n->cfg.profile == AERO_PROFILE_P2 || in6_eq(l3src, target));
 }
 
+/* The RO peer's NCE at the TLLAO locator of m: created, or moved when the
+ * peer entry's locator changed. NULL when the cache is full (counted); a
+ * just-created RO entry e is then deleted. */
+static struct nce *
+peer_nce(struct aero_node *n, const struct ro_msg *m, struct ro_entry *e,
+         bool created)
+{
+	struct nce *peer = nce_lookup(n, &m->target);
+	if (!peer)
+		peer = nce_create(n, &m->target, &m->tllao, NCE_PEER);
+	else if (peer->kind == NCE_PEER && !aero_loc_equal(&peer->loc, &m->tllao))
+		nce_set_loc(n, peer, &m->tllao);
+	if (!peer && created)
+		entry_delete(n, e);
+	return peer;
+}
+
 static void
 egress_rx(struct aero_node *n, const struct ro_msg *m, struct nce *l2nb,
           const struct aero_in6 *l3src)
@@ -761,16 +773,9 @@ egress_rx(struct aero_node *n, const struct ro_msg *m, struct nce *l2nb,
 		if (!created && !in6_eq(&e->peer, &m->target))
 			e->has_secret = false; /* the prefix moved: new key */
 		e->peer = m->target;
-		struct nce *peer = nce_lookup(n, &m->target);
+		struct nce *peer = peer_nce(n, m, e, created);
 		if (!peer)
-			peer = nce_create(n, &m->target, &m->tllao, NCE_PEER);
-		else if (peer->kind == NCE_PEER && !aero_loc_equal(&peer->loc, &m->tllao))
-			nce_set_loc(n, peer, &m->tllao);
-		if (!peer) {
-			if (created)
-				entry_delete(n, e);
 			return;
-		}
 		e->expires = n->now + n->cfg.accept_time;
 		tmr_set(n, &e->t_expire, e->expires);
 		if (created) {
@@ -883,16 +888,9 @@ ingress_rx(struct aero_node *n, const struct ro_msg *m, struct nce *l2nb,
 		                               m->rio_len, &created);
 		if (!e)
 			return;
-		struct nce *peer = nce_lookup(n, &m->target);
+		struct nce *peer = peer_nce(n, m, e, created);
 		if (!peer)
-			peer = nce_create(n, &m->target, &m->tllao, NCE_PEER);
-		else if (peer->kind == NCE_PEER && !aero_loc_equal(&peer->loc, &m->tllao))
-			nce_set_loc(n, peer, &m->tllao);
-		if (!peer) {
-			if (created)
-				entry_delete(n, e);
 			return;
-		}
 		if (have_key) {
 			p2_set_icv_key(n, peer, icv);
 			COUNT(n, p2_key_installed);

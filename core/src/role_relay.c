@@ -47,10 +47,7 @@ static guint
 route_hash(gconstpointer p)
 {
 	const struct relay_route *r = p;
-	uint32_t h = 2166136261u ^ r->plen;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ r->prefix.b[i]) * 16777619u;
-	return (h ^ r->id) * 16777619u;
+	return (guint)in6_mix(&r->prefix, (uint64_t)r->id << 8 | r->plen);
 }
 
 static gboolean

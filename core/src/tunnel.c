@@ -5,6 +5,7 @@
  * the P2 SEAL shim with ICV and anti-replay, and FIB forwarding.
  */
 #include "node.h"
+#include "nexthop.h"
 
 /* RFC 6040 section 4.2, figure 4: rows = inner ECN, columns = outer ECN.
  * Values: the new inner ECN, or -1 = drop. ECN codepoints: 0 Not-ECT,
@@ -309,6 +310,7 @@ node_forward(struct aero_node *n, struct rxctx *rx)
 {
 	const struct fib_entry *e = fib_lookup(n, &rx->ip6.dst);
 	if (!e) {
+		nexthop_lookup(n, &rx->ip6.dst); /* last resort: ask the name service */
 		DROP(n, drop_no_route, "no route");
 		return NULL;
 	}

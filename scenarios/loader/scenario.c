@@ -1748,6 +1748,23 @@ aero_scen_native6(const struct aero_scenario *s, unsigned node, unsigned k,
 	out->b[15] = (uint8_t)host;
 }
 
+bool
+aero_scen_manet_addr(const struct aero_scenario *s, unsigned node,
+                     struct aero_in6 *out)
+{
+	uint32_t host = node + 1;
+
+	memset(out, 0, sizeof *out);
+	if (!s->manet_mode || s->family != AERO_FAMILY_IPV4 || host > 0xfffe)
+		return false;
+	out->b[10] = out->b[11] = 0xff;
+	out->b[12] = 10;
+	out->b[13] = 0;
+	out->b[14] = (uint8_t)(host >> 8);
+	out->b[15] = (uint8_t)host;
+	return true;
+}
+
 void
 aero_scen_addr_str(const struct aero_in6 *a, enum aero_scen_family f, char *buf,
                    size_t len)

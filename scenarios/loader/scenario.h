@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aero/aero.h"
 #include "aero/wire_common.h"
 #include "ns2mob.h"
 
@@ -260,6 +261,36 @@ void aero_scenario_to_core_xml(const struct aero_scenario *s,
  */
 void aero_scen_native6(const struct aero_scenario *s, unsigned node,
                        unsigned k, struct aero_in6 *out);
+
+/*
+ * The underlay address of node on an IPv4 MANET [P]: 10.0.0.0/16 with host
+ * part node index + 1, IPv4-mapped (::ffff:10.0.x.y). Every backend and the
+ * JSON export ("manet_address") follow this one rule. Returns false (out
+ * zeroed) when the scenario has no IPv4 MANET or the index does not fit.
+ */
+bool aero_scen_manet_addr(const struct aero_scenario *s, unsigned node,
+                          struct aero_in6 *out);
+
+/* UDP port of Clients' locators (Servers and Relays use link.port) [P]. */
+#define AERO_SCEN_CLIENT_PORT 49152
+
+/*
+ * The core configuration of node k, the one rule every host uses
+ * (node_config.c): role; link profile, MTU, PIO-X, ICV key and timers;
+ * own locator = the node's first interface (MANET: aero_scen_manet_addr),
+ * port link.port for Servers and Relays, AERO_SCEN_CLIENT_PORT for
+ * Clients; Server/Relay ID = k + 1; a Client's PRL = every Server (those
+ * sharing a network with it first, then the rest), each at its address on
+ * the first shared network (else its first interface); a Server's Relays
+ * likewise; client model, Server pool, Relay aggregate. Returns 0, or -1
+ * with *err set (not an AERO node, no underlay address).
+ */
+int aero_scenario_node_config(const struct aero_scenario *s, unsigned k,
+                              struct aero_config *c, GError **err);
+/* A locator from an address as the loader stores it (IPv4-mapped when the
+ * underlay is IPv4) and a port. */
+struct aero_loc aero_scen_loc(const struct aero_scenario *s,
+                              const struct aero_in6 *a, uint16_t port);
 
 const char *aero_scen_role_name(enum aero_scen_role r);
 const char *aero_scen_model_name(enum aero_scen_model m);

@@ -105,6 +105,11 @@ json_node(const struct aero_scenario *s, const struct aero_scen_node *nd,
 		aj_obj_end(j);
 	}
 	aj_arr_end(j);
+	struct aero_in6 ma;
+	if (aero_scen_manet_addr(s, nd_index(s, nd), &ma))
+		jaddr(j, "manet_address", &ma, s->family);
+	else
+		aj_null(j, "manet_address");
 	if (nd->has_position)
 		jnums(j, "position", nd->position, 3);
 	else

@@ -19,7 +19,7 @@ check "decode of garbage is a rejected input" 1 ./aero decode --layer=dhcp6 test
 check "sim --help works (the ns-3 backend exists; tests/ns3/t_sim.sh runs it)" 0 ./aero sim --help
 check "emu without a scenario is a usage error" 2 ./aero emu
 check "replay of a missing capture is a usage/file error" 2 ./aero replay --role server x.pcap
-check "analyze says plainly it does not exist yet" 3 ./aero analyze results/x
+check "analyze of a missing folder is a usage/file error (tests/cli/t_analyze.sh runs it)" 2 ./aero analyze results/x
 out=$(./aero --help 2>&1)
 n=$((n + 1))
 if echo "$out" | grep -q 'decode' && echo "$out" | grep -q 'check SCENARIO'; then echo "ok $n - help lists the sub-commands"

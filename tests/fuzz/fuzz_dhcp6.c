@@ -136,7 +136,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(rc == (int)size || (rc < 0 && rc >= AERO_WIRE_E_MIN));
 	for (int depth = 0; rc >= 0 && depth < MAX_DEPTH; depth++) {
 		roundtrip(m, rc, d);
-		check(aero_wire_dhcp6_iapd_check(&m->iapd[0]) <= 0);
+		for (size_t i = 0; i < m->n_iapd; i++) /* entries past n_iapd are unspecified */
+			check(aero_wire_dhcp6_iapd_check(&m->iapd[i]) <= 0);
 		if (!m->has_relay_msg)
 			break;
 		rc = aero_wire_dhcp6_relay_inner(in, m);

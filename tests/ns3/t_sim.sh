@@ -147,6 +147,28 @@ else
 	nok "p2 scenario runs" "$(tail -5 "$tmp/p2.txt")"
 fi
 
+# ---- jitter on a wired link; a host behind a router Client's downstream link
+if run jl tests/ns3/jitter-lan.yaml; then
+	check jl "jitter: one-way delay spreads over 32 +- 4 ms (uniform per frame), mean about 32 ms" '
+d = [f["delay"] for f in rx(0, after=4.0)]
+if len(d) < 350: fail("%d packets" % len(d))
+mean = sum(d) / len(d)
+if not 0.0305 <= mean <= 0.0335 or max(d) - min(d) < 0.006: fail("mean %.4f min %.4f max %.4f" % (mean, min(d), max(d)))
+if min(d) < 0.0279 or max(d) > 0.0365: fail("min %.4f max %.4f outside 28..36.5 ms" % (min(d), max(d)))'
+	check jl "a host behind r1's downstream link gets an address in r1's prefix by the core's RA and answers cn's pings" '
+h = s["lan_hosts"][0]
+p = [e for e in ev if e["type"] == "prefix-delegated" and e["node"] == "r1"][0]["prefix"]
+if h["node"] != "r1-lan1" or not h["address"] or h["address_at_s"] > 10: fail(h)
+import ipaddress
+net = ipaddress.ip_network(p)
+if ipaddress.ip_address(h["address"]) not in net: fail("%s not in %s" % (h["address"], p))
+if h["echo_rx"] < h["echo_tx"] - 2 or h["echo_rx"] < 5 or not 0.058 <= h["rtt_mean_s"] <= 0.072: fail(h)
+c = json.load(open(d + "/counters.json"))
+if c["r1"].get("client_ds_ra_tx", 0) < 1: fail("no downstream RA from the core")'
+else
+	nok "jitter-lan scenario runs" "$(tail -5 "$tmp/jl.txt")"
+fi
+
 # ---- the quickstart end to end, summary in expected ranges
 if run qs scenarios/quickstart.yaml --snaplen 96; then
 	check qs "quickstart: 4 prefixes < 2 s, UDP PDR > 0.98 at 30..45 ms, ping RTT 64..70 ms, TCP > 1 Mbit/s, handover < 2 s" '
@@ -158,6 +180,11 @@ if f2["goodput_bps"] < 1e6: fail(f2)
 h = s["handovers"][0]
 if h["interruption_s"] is None or h["interruption_s"] > 2: fail(h)
 if s["control"]["packets"] < 10: fail(s["control"])'
+	check qs "quickstart: the hosts behind router1 and hybrid1 get addresses and cn reaches them" '
+hs = {h["behind"]: h for h in s["lan_hosts"]}
+for c in ("router1", "hybrid1"):
+    h = hs.get(c)
+    if not h or not h["address"] or h["echo_rx"] < 0.9 * (h["echo_tx"] - 2): fail(h)'
 	grep -q 'aero-sim summary: quickstart' "$tmp/qs.txt" && grep -q 'PDR' "$tmp/qs.txt" \
 		&& ok "quickstart prints a readable summary" || nok "quickstart summary text" "$(cat "$tmp/qs.txt")"
 else

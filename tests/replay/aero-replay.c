@@ -141,42 +141,14 @@ parse_sec(const char *s, double *v)
 	return end != s && !*end && *v >= 0 && *v < 1e10;
 }
 
-static struct aero_loc
-loc_of_scen(const struct aero_in6 *a, uint16_t port)
-{
-	static const uint8_t v4m[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (memcmp(a->b, v4m, 12) == 0)
-		return aero_loc_v4(a->b[12], a->b[13], a->b[14], a->b[15], port);
-	return aero_loc_v6(a, port);
-}
-
 static uint8_t
 deleg_default(uint8_t plen)
 {
 	return plen < 56 ? 56 : plen < 64 ? 64 : plen;
 }
 
-/* x's interface on a network nd is attached to (else x's first). */
-static const struct aero_scen_iface *
-shared_iface(const struct aero_scen_node *x, const struct aero_scen_node *nd)
-{
-	for (guint i = 0; i < x->ifaces->len; i++) {
-		const struct aero_scen_iface *f = &g_array_index(x->ifaces, struct aero_scen_iface, i);
-		for (guint k = 0; k < nd->ifaces->len; k++)
-			if (g_array_index(nd->ifaces, struct aero_scen_iface, k).network == f->network)
-				return f;
-	}
-	return &g_array_index(x->ifaces, struct aero_scen_iface, 0);
-}
-
-/*
- * A scenario node as a core configuration [P, the replay's mapping; the
- * hosts of issues 5 and 6 follow the same rules]: locator = first
- * interface address, port link.port (a Client: port 49152); Server/Relay
- * ID = 1 + its index among the scenario's nodes; a Client's PRL = every
- * Server, at its address on a network the Client shares; link parameters
- * from link:.
- */
+/* A scenario node as a core configuration: the one mapping every host
+ * uses (aero_scenario_node_config, scenarios/loader/node_config.c). */
 static int
 config_from_scenario(struct aero_config *c, const char *path, const char *name)
 {
@@ -187,78 +159,16 @@ config_from_scenario(struct aero_config *c, const char *path, const char *name)
 		g_error_free(err);
 		return 1;
 	}
-	const struct aero_scen_node *nd = NULL;
-	for (guint i = 0; i < s->nodes->len; i++) {
-		const struct aero_scen_node *x = g_ptr_array_index(s->nodes, i);
-		if (strcmp(x->name, name) == 0)
-			nd = x;
-	}
 	int rc = 0;
-	if (!nd) {
+	int k = aero_scenario_find_node(s, name);
+	if (k < 0) {
 		fprintf(stderr, "aero-replay: %s: no node named '%s'\n", path, name);
 		rc = 2;
-		goto out;
-	}
-	enum aero_role role;
-	switch (nd->role) {
-	case AERO_SCEN_ROLE_CLIENT: role = AERO_ROLE_CLIENT; break;
-	case AERO_SCEN_ROLE_SERVER: role = AERO_ROLE_SERVER; break;
-	case AERO_SCEN_ROLE_RELAY: role = AERO_ROLE_RELAY; break;
-	default:
-		fprintf(stderr, "aero-replay: %s: node '%s' is a %s, not an AERO node\n",
-		        path, name, aero_scen_role_name(nd->role));
+	} else if (aero_scenario_node_config(s, (unsigned)k, c, &err) < 0) {
+		fprintf(stderr, "aero-replay: %s\n", err->message);
+		g_error_free(err);
 		rc = 2;
-		goto out;
 	}
-	aero_config_default(c, role);
-	c->profile = s->link.profile == AERO_SCEN_PROFILE_P2 ? AERO_PROFILE_P2 :
-	             AERO_PROFILE_P1;
-	c->mtu = (uint16_t)s->link.mtu;
-	c->pio_x = s->link.pio_x;
-	if (s->link.has_icv_key) {
-		memcpy(c->icv_key, s->link.icv_key, 20);
-		c->icv_key_len = 20;
-	}
-	c->reachable_time = (aero_duration)s->link.reachable_time;
-	c->retrans_timer = (aero_duration)s->link.retrans_timer;
-	c->forward_time = (aero_duration)s->link.forward_time;
-	c->accept_time = (aero_duration)s->link.accept_time;
-	c->keepalive_time = (aero_duration)s->link.keepalive_time;
-	if (role == AERO_ROLE_CLIENT && s->link.rs_max_interval > 0)
-		c->rs_mrt = (aero_duration)s->link.rs_max_interval;
-	if (nd->ifaces->len > 0) {
-		const struct aero_scen_iface *f = &g_array_index(nd->ifaces, struct aero_scen_iface, 0);
-		c->self = loc_of_scen(&f->addr, role == AERO_ROLE_CLIENT ?
-		                      AERO_UDP_DYN_PORT_BASE : s->link.port);
-	}
-	for (guint i = 0; i < s->nodes->len; i++) {
-		const struct aero_scen_node *x = g_ptr_array_index(s->nodes, i);
-		if (x == nd && role != AERO_ROLE_CLIENT)
-			c->id = i + 1;
-		if (role == AERO_ROLE_CLIENT && x->role == AERO_SCEN_ROLE_SERVER &&
-		    c->n_prl < AERO_MAX_PRL && x->ifaces->len > 0) {
-			const struct aero_scen_iface *f = shared_iface(x, nd);
-			c->prl[c->n_prl].loc = loc_of_scen(&f->addr, s->link.port);
-			c->prl[c->n_prl].id = i + 1;
-			c->n_prl++;
-		}
-	}
-	if (role == AERO_ROLE_CLIENT)
-		c->model = nd->model == AERO_SCEN_MODEL_ROUTER ? AERO_MODEL_ROUTER :
-		           nd->model == AERO_SCEN_MODEL_HYBRID ? AERO_MODEL_HYBRID :
-		           AERO_MODEL_HOST;
-	if (nd->has_pool && c->n_pools < AERO_MAX_POOLS) {
-		c->pools[0].prefix = nd->pool.addr;
-		c->pools[0].plen = (uint8_t)nd->pool.plen;
-		c->pools[0].deleg_len = (uint8_t)nd->pool_length;
-		c->n_pools = 1;
-	}
-	if (nd->has_aggregate) {
-		c->aggregates[0].prefix = nd->aggregate.addr;
-		c->aggregates[0].plen = (uint8_t)nd->aggregate.plen;
-		c->n_aggregates = 1;
-	}
-out:
 	aero_scenario_free(s);
 	return rc;
 }

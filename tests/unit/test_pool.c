@@ -54,6 +54,46 @@ test_sequential(void)
 	pool_free(p, NULL, NULL);
 }
 
+/* The cursor's i-th prefix: i written into bits [plen, deleg_len), also
+ * across the 64-bit boundary and up to /128. */
+static void
+test_nth_bits(void)
+{
+	struct aero_pool c = {.prefix = in6("2001:db8:0:ff0::"), .plen = 60,
+	                      .deleg_len = 68};
+	struct pool *p = pool_new(&c, 1, 100);
+	struct binding *b[17];
+	enum pool_err e;
+	for (uint32_t k = 0; k < 17; k++)
+		b[k] = pool_alloc(p, duid_a, sizeof duid_a, k + 1, NULL, dummy_timer, &e);
+	assert_prefix(b[0], "2001:db8:0:ff0::", 68);
+	assert_prefix(b[1], "2001:db8:0:ff0:1000::", 68);
+	assert_prefix(b[15], "2001:db8:0:ff0:f000::", 68);
+	assert_prefix(b[16], "2001:db8:0:ff1::", 68);
+	pool_free(p, NULL, NULL);
+
+	c = (struct aero_pool){.prefix = in6("2001:db8:ffff::ff00"), .plen = 120,
+	                       .deleg_len = 128};
+	p = pool_new(&c, 1, 100);
+	for (uint32_t k = 0; k < 6; k++)
+		b[k] = pool_alloc(p, duid_a, sizeof duid_a, k + 1, NULL, dummy_timer, &e);
+	assert_prefix(b[0], "2001:db8:ffff::ff00", 128);
+	assert_prefix(b[5], "2001:db8:ffff::ff05", 128);
+	pool_free(p, NULL, NULL);
+
+	c = (struct aero_pool){.prefix = in6("2001:db8:1000::"), .plen = 24,
+	                       .deleg_len = 64};
+	p = pool_new(&c, 1, 100);
+	struct aero_prefix h = {.prefix = in6("2001:dbf:ffff:fffe::"), .plen = 64};
+	b[0] = pool_alloc(p, duid_a, sizeof duid_a, 1, &h, dummy_timer, &e);
+	assert_prefix(b[0], "2001:dbf:ffff:fffe::", 64);
+	b[1] = pool_alloc(p, duid_a, sizeof duid_a, 2, NULL, dummy_timer, &e);
+	assert_prefix(b[1], "2001:d00::", 64); /* the pool prefix is masked */
+	b[2] = pool_alloc(p, duid_a, sizeof duid_a, 3, NULL, dummy_timer, &e);
+	assert_prefix(b[2], "2001:d00:0:1::", 64);
+	pool_free(p, NULL, NULL);
+}
+
 static void
 test_hints(void)
 {
@@ -273,6 +313,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/pool/sequential", test_sequential);
 	g_test_add_func("/pool/hints", test_hints);
+	g_test_add_func("/pool/nth_bits", test_nth_bits);
 	g_test_add_func("/pool/exhaustion", test_exhaustion);
 	g_test_add_func("/pool/hold", test_hold);
 	g_test_add_func("/pool/claim", test_claim);

@@ -1147,6 +1147,135 @@ test_relay_mode(void)
 	fx_stop(&f);
 }
 
+/* What a relay answer needs from the Relay-forward (copied: the packet it
+ * points into goes with fx_clear). */
+struct relay_ctx {
+	struct aero_in6 link, peer, dsrv, src;
+	uint8_t ifid[64];
+	size_t ifid_len;
+};
+
+/* Decode the last Relay-forward the Server sent out the tunnel side. */
+static void
+relay_fwd_of(struct fx *f, struct relay_ctx *rc)
+{
+	const struct opkt *p = last_pkt(f, AERO_SIDE_TUNNEL);
+	struct aero_ipv6 h;
+	g_assert_cmpint(aero_wire_ipv6_decode(&h, p->data, p->len), >, 0);
+	struct aero_udp u;
+	struct aero_ip_pseudo ps = {.family = 6, .src = h.src, .dst = h.dst};
+	g_assert_cmpint(aero_wire_udp_decode(&u, h.payload, h.payload_len, &ps, 0), >, 0);
+	struct aero_dhcp6_msg *rf = g_new0(struct aero_dhcp6_msg, 1);
+	g_assert_cmpint(aero_wire_dhcp6_decode(rf, u.payload, u.payload_len), >, 0);
+	g_assert_cmpuint(rf->msg_type, ==, AERO_DHCP6_RELAY_FORW);
+	g_assert_true(rf->has_interface_id);
+	g_assert_cmpuint(rf->interface_id_len, <=, sizeof rc->ifid);
+	rc->link = rf->link_addr;
+	rc->peer = rf->peer_addr;
+	rc->dsrv = h.dst;
+	rc->src = h.src;
+	memcpy(rc->ifid, rf->interface_id, rf->interface_id_len);
+	rc->ifid_len = rf->interface_id_len;
+	g_free(rf);
+}
+
+/* The external server's message rep, in a Relay-reply on the tunnel side. */
+static void
+relay_reply_in(struct fx *f, const struct relay_ctx *rc,
+               const struct aero_dhcp6_msg *rep)
+{
+	uint8_t ib[512], rb[1024], pkt[1200];
+	int ik = aero_wire_dhcp6_encode(ib, sizeof ib, rep);
+	g_assert_cmpint(ik, >, 0);
+	struct aero_dhcp6_msg *rr = g_new0(struct aero_dhcp6_msg, 1);
+	rr->msg_type = AERO_DHCP6_RELAY_REPL;
+	rr->link_addr = rc->link;
+	rr->peer_addr = rc->peer;
+	rr->has_interface_id = true;
+	rr->interface_id = rc->ifid;
+	rr->interface_id_len = rc->ifid_len;
+	rr->has_relay_msg = true;
+	rr->relay_msg = ib;
+	rr->relay_msg_len = (size_t)ik;
+	int rk = aero_wire_dhcp6_encode(rb, sizeof rb, rr);
+	g_free(rr);
+	g_assert_cmpint(rk, >, 0);
+	int pk = build_udp(pkt, sizeof pkt, &rc->dsrv, &rc->src, 64, 547, 547, rb,
+	                   (size_t)rk);
+	g_assert_cmpint(pk, >, 0);
+	recv_tunnel(f, pkt, (size_t)pk);
+}
+
+/* Relay mode, snooping (digest 6.3): when the external server gives the IA
+ * another prefix, the old one is withdrawn (route, NCE) before the new one
+ * is bound; a Reply without a prefix for the IA withdraws it. */
+static void
+test_relay_snoop_change(void)
+{
+	static const uint8_t ext_duid[] = {0, 3, 0, 1, 0x02, 0xee, 0, 0, 0, 1};
+	struct fx f = {0};
+	struct aero_config c;
+	cfg_server(&c);
+	c.dhcp_relay = true;
+	c.n_pools = 0;
+	struct aero_in6 dsrv = in6("2001:db8:ffff::547");
+	c.dhcp_server = aero_loc_v6(&dsrv, 547);
+	c.dhcp_relay_src = in6("2001:db8:ffff::1");
+	fx_start(&f, &c);
+
+	struct aero_dhcp6_msg *m = g_new0(struct aero_dhcp6_msg, 1);
+	mk_msg(m, AERO_DHCP6_SOLICIT, DUID1, 1, NULL, 0);
+	m->has_rapid_commit = true;
+	send_dhcp(&f, &CL1, TEMP_LL, m);
+	struct relay_ctx rc;
+	relay_fwd_of(&f, &rc);
+
+	struct aero_in6 pa = in6("2001:db8:5000:300::"), pb = in6("2001:db8:5000:400::");
+	mk_msg(m, AERO_DHCP6_REPLY, DUID1, 1, "2001:db8:5000:300::", 56);
+	with_serverid(m, ext_duid);
+	m->iapd[0].prefix[0].preferred = 200;
+	m->iapd[0].prefix[0].valid = 400;
+	relay_reply_in(&f, &rc, m);
+	g_assert_cmpint(n_ev(&f, AERO_EV_BINDING, "bound"), ==, 1);
+	g_assert_nonnull(fib_exact(f.n, &pa, 56));
+
+	/* another prefix for the same IA: A withdrawn and freed, B bound */
+	fx_clear(&f);
+	m->iapd[0].prefix[0].prefix = pb;
+	relay_reply_in(&f, &rc, m);
+	g_assert_cmpuint(cnt(&f, "srv_releases"), ==, 1);
+	g_assert_cmpint(n_ev(&f, AERO_EV_BINDING, "released"), ==, 1);
+	g_assert_cmpint(n_ev(&f, AERO_EV_BINDING, "free"), ==, 1);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_WITHDRAW, NULL), ==, 1);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_ANNOUNCE, NULL), ==, 1);
+	g_assert_cmpint(n_ev(&f, AERO_EV_BINDING, "bound"), ==, 1);
+	g_assert_null(fib_exact(f.n, &pa, 56));
+	g_assert_null(client_nce(&f, "2001:db8:5000:300::"));
+	g_assert_nonnull(fib_exact(f.n, &pb, 56));
+	g_assert_nonnull(client_nce(&f, "2001:db8:5000:400::"));
+
+	/* the same prefix again: a renewal, nothing withdrawn */
+	fx_clear(&f);
+	relay_reply_in(&f, &rc, m);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_WITHDRAW, NULL), ==, 0);
+	g_assert_cmpint(n_ev(&f, AERO_EV_BINDING, "renewed"), ==, 1);
+
+	/* NoPrefixAvail for the IA: B withdrawn, nothing bound */
+	fx_clear(&f);
+	mk_msg(m, AERO_DHCP6_REPLY, DUID1, 1, NULL, 0);
+	with_serverid(m, ext_duid);
+	m->iapd[0].has_status = true;
+	m->iapd[0].status.code = AERO_DHCP6_ST_NO_PREFIX_AVAIL;
+	relay_reply_in(&f, &rc, m);
+	g_assert_cmpuint(cnt(&f, "srv_releases"), ==, 2);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_WITHDRAW, NULL), ==, 1);
+	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_ANNOUNCE, NULL), ==, 0);
+	g_assert_null(fib_exact(f.n, &pb, 56));
+	g_assert_null(client_nce(&f, "2001:db8:5000:400::"));
+	g_free(m);
+	fx_stop(&f);
+}
+
 static void
 collect_rec(const struct aero_binding_rec *b, void *user)
 {
@@ -1236,6 +1365,7 @@ main(int argc, char **argv)
 	g_test_add_func("/server/route_update", test_route_update);
 	g_test_add_func("/server/shutdown", test_shutdown);
 	g_test_add_func("/server/relay_mode", test_relay_mode);
+	g_test_add_func("/server/relay_snoop_change", test_relay_snoop_change);
 	g_test_add_func("/server/export_import", test_export_import);
 	return g_test_run();
 }

@@ -203,7 +203,9 @@ struct aero_config {
 	enum aero_model model;
 	struct aero_peer prl[AERO_MAX_PRL]; /* Potential Router List */
 	size_t n_prl;
-	char prl_name[AERO_NAME_MAX + 1];   /* if n_prl == 0: ask the host */
+	char prl_name[AERO_NAME_MAX + 1];   /* Client: PRL name asked when n_prl
+	                                       == 0; Server/Relay: domain of
+	                                       last-resort next-hop lookups */
 	uint8_t duid[AERO_MAX_DUID];        /* DHCPv6 DUID; len 0 = DUID-LL
 	                                       from a random MAC at start */
 	size_t duid_len;

@@ -198,6 +198,8 @@ struct aero_dhcp6_iapd {
  * link_addr and peer_addr by RELAY_FORW/RELAY_REPL (the decoder zeroes the
  * fields a type does not use; the encoder ignores them). has_* flags mark
  * the optional singletons; each field is meaningful only when its flag is set.
+ * Array entries past their count (n_iapd, n_prefix, n_unknown) are
+ * unspecified after decoding.
  */
 struct aero_dhcp6_msg {
 	uint8_t msg_type;

@@ -163,16 +163,11 @@ aero_addr_prefix_mask(struct aero_in6 *out, const struct aero_in6 *a,
                       unsigned plen)
 {
 	struct aero_in6 r = *a;
+	unsigned full = plen / 8;
 
-	if (plen > 128)
-		plen = 128;
-	for (unsigned i = 0; i < 16; i++) {
-		if (plen >= 8 * (i + 1))
-			continue;
-		if (plen > 8 * i)
-			r.b[i] &= (uint8_t)(0xff << (8 - (plen - 8 * i)));
-		else
-			r.b[i] = 0;
+	if (full < 16) {
+		r.b[full] &= (uint8_t)(0xff << (8 - plen % 8)); /* 0 when plen % 8 == 0 */
+		memset(r.b + full + 1, 0, 15 - full);
 	}
 	*out = r;
 }

@@ -30,6 +30,7 @@
  *                                    | UUID: uuid(128)
  */
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "aero/wire_dhcp6.h"
@@ -225,6 +226,7 @@ iaprefix_decode(struct aero_dhcp6_iaprefix *pf, const uint8_t *p, size_t n)
 	struct opt o;
 	int rc;
 
+	memset(pf, 0, sizeof *pf);
 	if (n < AERO_DHCP6_IAPREFIX_LEN)
 		return AERO_WIRE_E_BADLEN;
 	pf->preferred = get32(p);
@@ -256,6 +258,10 @@ iapd_decode(struct aero_dhcp6_iapd *ia, const uint8_t *p, size_t n)
 	struct opt o;
 	int rc;
 
+	/* zero all but the prefix array: entries are zeroed as they are used */
+	memset(ia, 0, offsetof(struct aero_dhcp6_iapd, prefix));
+	memset(&ia->has_status, 0,
+	       sizeof *ia - offsetof(struct aero_dhcp6_iapd, has_status));
 	if (n < AERO_DHCP6_IAPD_LEN)
 		return AERO_WIRE_E_BADLEN;
 	ia->iaid = get32(p);
@@ -442,7 +448,10 @@ aero_wire_dhcp6_decode(struct aero_dhcp6_msg *out, const uint8_t *buf,
 	struct opt o;
 	int rc;
 
-	memset(out, 0, sizeof *out);
+	/* The arrays are not zeroed (9 KiB; this is the Server's hot path):
+	 * each entry is cleared when it is decoded, the rest is unspecified. */
+	memset(out, 0, offsetof(struct aero_dhcp6_msg, iapd));
+	out->n_unknown = 0;
 	if (len > INT_MAX)
 		return AERO_WIRE_E_BADLEN;
 	if (len < 1)
