@@ -4,11 +4,22 @@
 #   build/tests/test_x   a GTest binary, run with --tap
 #   tests/cli/t_x.sh     a script printing TAP
 #   fuzz:NAME            libFuzzer target NAME run once over its seed corpus
+# Every program and script runs under a time limit (TEST_TIMEOUT seconds,
+# default 600): a hung test fails instead of hanging the whole run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export AERO_TESTS_DIR="$PWD/tests"
 export AERO_BUILD="${AERO_BUILD:-build}"
 FUZZ_BUILD="${FUZZ_BUILD:-build/fuzz}"
+TEST_TIMEOUT="${TEST_TIMEOUT:-600}"
+# timeout signals the test's whole process group (TERM, then KILL 20 s
+# later), so scripts run their cleanup traps and their daemons stop too
+limit() { timeout --kill-after=20 "$TEST_TIMEOUT" "$@"; }
+timed_out() { # $1 = name, $2 = exit code
+	if [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; then
+		echo "not ok - $1 timed out after $TEST_TIMEOUT s" | tee -a "$out"
+	fi
+}
 pass=0; fail=0; skip=0
 failed_names=()
 
@@ -41,10 +52,10 @@ for t in "$@"; do
 		fi
 		rm -f "$out.log";;
 	*.sh)
-		bash "$t" 2>&1 | tee "$out"; rc=${PIPESTATUS[0]};;
+		limit bash "$t" 2>&1 | tee "$out"; rc=${PIPESTATUS[0]}; timed_out "$t" "$rc";;
 	*)
 		if [ ! -x "$t" ]; then echo "not ok - $t missing" | tee "$out"; rc=1
-		else "$t" --tap 2>&1 | tee "$out"; rc=${PIPESTATUS[0]}; fi;;
+		else limit "$t" --tap 2>&1 | tee "$out"; rc=${PIPESTATUS[0]}; timed_out "$t" "$rc"; fi;;
 	esac
 	count "$t" "$out" "$rc"
 done
