@@ -42,6 +42,7 @@ import math
 import os
 import shutil
 import subprocess
+import tempfile
 
 BIN_S = 1.0          # time bin of the per-flow series
 HO_WINDOW_S = 5.0    # handover gap window after the move
@@ -416,7 +417,10 @@ def overhead_pcap(folder, scen, events, notes):
         for f in files:
             if os.path.getsize(f) <= 24:
                 continue
-            tmp = f + ".ctl.tmp"
+            # a private temporary file: never write beside the input
+            # (results folders may be read-only or read by two runs at once)
+            fd, tmp = tempfile.mkstemp(suffix=".pcap", prefix="aero-ctl-")
+            os.close(fd)
             try:
                 p = subprocess.run(["tcpdump", "-r", f, "-w", tmp, BPF],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

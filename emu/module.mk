@@ -26,3 +26,9 @@ $(BUILD)/aero-impair: $(BUILD)/obj/emu/impair/aero-impair.o
 -include $(AEROD_OBJS:.o=.d) $(BUILD)/obj/emu/aeroctl.d $(BUILD)/obj/emu/impair/aero-impair.d
 
 TEST_SCRIPTS += $(sort $(wildcard tests/emu/t_*.sh))
+
+# `make bench-emu`: overlay vs kernel VXLAN vs veth, set-up time and memory
+# (root; numbers printed side by side, not pass/fail). See emu/bench/.
+.PHONY: bench-emu
+bench-emu: $(BUILD)/aerod $(BUILD)/aeroctl
+	AERO_BUILD=$(BUILD) emu/bench/bench-emu.sh

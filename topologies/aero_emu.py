@@ -295,6 +295,12 @@ class Run:
                 "--seed", str(self.a.seed or self.s["run"]["seed"])]
         if nd["role"] == "server":
             argv += ["--lease", os.path.join(self.out, "leases", f"{name}.lease")]
+        if nd["role"] == "client" and nd.get("model") in ("router", "hybrid"):
+            # one downstream link (a TUN aerod creates, link 1): the
+            # router's own address comes from its /64, so local traffic
+            # (tcp_bulk, ping) has a global source; a requesting router
+            # (dhcpcd) could run on it
+            argv += ["--downstream", "tun:aeds1"]
         p = h.popen(argv, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.out, "logs", f"{name}.stderr"), "a"))
         self.procs.append((f"{name}-aerod", p))
         self.aerod[name] = p

@@ -49,8 +49,15 @@ nce_set_loc(struct aero_node *n, struct nce *e, const struct aero_loc *loc)
 	/* replace, not insert: the key must be this entry's own loc (insert
 	 * would keep another entry's key pointer, which changes or is freed
 	 * when that entry moves or goes) */
-	if (loc->family)
+	if (loc->family) {
+		/* one SEAL Identification sequence per locator (tunnel.c): an
+		 * entry taking over a locator continues the previous one's */
+		struct nce *prev = n->cfg.profile == AERO_PROFILE_P2 ?
+		                   g_hash_table_lookup(n->nc_loc, loc) : NULL;
+		if (prev && prev != e)
+			e->tx_id = prev->tx_id;
 		g_hash_table_replace(n->nc_loc, &e->loc, e);
+	}
 }
 
 struct nce *

@@ -447,6 +447,11 @@ server_req(struct aero_node *n, struct nce *nb, const uint8_t *msg, size_t len)
 		p2_set_icv_key(n, nb, p->last_icv);
 		p->has_enc = true;
 		memcpy(p->enc, p->last_enc, sizeof p->enc);
+		/* hosts that keep bindings across restarts (lease files,
+		 * aero_node_bindings) must store the Client's new key */
+		struct aero_event ev = {.type = AERO_EV_BINDING, .name = "keys",
+		                        .addr = nb->ll, .loc = nb->loc};
+		out_event(n, &ev);
 	}
 	p->registered = true;
 	COUNT(n, p2_reg_done);

@@ -1638,6 +1638,13 @@ client_set_locator(struct aero_node *n, const struct aero_loc *loc)
 	struct client *c = CL(n);
 	n->cfg.self = *loc;
 	ro_locator_changed(n);
+	/* P2: the Server finds a neighbour's own ICV key by its locator, so
+	 * from the new one we speak with the link-wide key (the old key keeps
+	 * verifying the Server's packets for P2_KEY_ROLLOVER) until the
+	 * re-registration that follows the Renew's Reply gives fresh keys [P] */
+	struct nce *srv = server_nce(n);
+	if (n->cfg.profile == AERO_PROFILE_P2 && srv && srv->icv_key_len)
+		p2_set_icv_key(n, srv, NULL);
 	COUNT(n, client_handover);
 	struct aero_event ev = {.type = AERO_EV_HANDOVER, .loc = *loc,
 	                        .addr = c->srv_ll, .name = "locator"};

@@ -25,6 +25,7 @@
  */
 #include "node.h"
 #include "nud.h"
+#include "p2.h"
 #include "pool.h"
 #include "ro.h"
 
@@ -1247,8 +1248,12 @@ export_one(struct binding *b, void *arg)
 	if (aero_addr_aero_from_prefix(&r.addr, &b->prefix, b->plen) < 0)
 		return;
 	struct nce *e = bnd_nce((struct aero_node *)x->n, b);
-	if (e)
+	if (e) {
 		r.loc = e->loc;
+		r.icv_key_len = e->icv_key_len;
+		memcpy(r.icv_key, e->icv_key, e->icv_key_len);
+		r.tx_id = e->tx_id;
+	}
 	r.vltime = remaining(x->n, b->valid_until);
 	r.pltime = remaining(x->n, b->pref_until);
 	x->fn(&r, x->user);
@@ -1290,6 +1295,11 @@ server_binding_import(struct aero_node *n, const struct aero_binding_rec *r)
 		if (fresh)
 			pool_release(s->pool, b);
 		return AERO_ERR_FULL;
+	}
+	struct nce *e = bnd_nce(n, b);
+	if (e && r->icv_key_len == AERO_SEAL_KEY_LEN) {
+		p2_set_icv_key(n, e, r->icv_key); /* P2: the registered key */
+		e->tx_id = r->tx_id + 0x7fffffffu;
 	}
 	COUNT(n, srv_imported);
 	return 0;

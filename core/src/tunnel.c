@@ -69,8 +69,16 @@ send_raw(struct aero_node *n, struct nce *nb, const struct aero_loc *dst,
 		.payload = pkt,
 		.payload_len = len,
 	};
-	if (nb)
-		s.id = nb->tx_id++;
+	/* One Identification sequence per destination locator: the receiver
+	 * keeps its anti-replay window per locator (tunnel_unwrap looks the
+	 * sender up by its locator), so packets sent without a neighbour (DHCPv6
+	 * replies) or through another entry with the same locator (temporary
+	 * link-local, AERO address) must not start a sequence of their own. */
+	struct nce *idn = nce_by_loc(n, dst);
+	if (!idn)
+		idn = nb;
+	if (idn)
+		s.id = idn->tx_id++;
 	else
 		s.id = node_rand32(n);
 	size_t hl = aero_wire_seal_hdr_len(&s);

@@ -24,6 +24,7 @@
 #define AEROD_LEARN_TABLE_DEFAULT 8061 /* Relay: routes BGP learned */
 #define AEROD_MAX_PEERMAP 64
 #define AEROD_VERSION "0.1"
+#define AEROD_SEND_BATCH 64 /* underlay packets per sendmmsg */
 
 /* A native IPv6 BGP next hop -> the Server behind it (Relay). */
 struct aerod_peermap {
@@ -46,6 +47,7 @@ struct aerod_opts {
 	uint64_t epoch_ns;         /* --epoch-ns: t = 0 of the events log */
 	int log_level;             /* syslog level [6 = info] */
 	bool no_netlink;           /* --no-netlink: core events not applied */
+	bool no_batch;             /* --no-batch: recvmsg/sendmsg per packet */
 	bool check_only;           /* --check: print the config and exit */
 	struct aerod_peermap peermap[AEROD_MAX_PEERMAP];
 	size_t n_peermap;
@@ -63,6 +65,7 @@ struct aerod {
 	char tun_name[IF_NAMESIZE];
 	unsigned tun_ifindex;
 	unsigned ds_ifindex[AERO_MAX_DOWNSTREAM];
+	int ds_fd[AERO_MAX_DOWNSTREAM]; /* --downstream tun:NAME: its TUN, else -1 */
 	int udp_fd;
 	int nl_fd;                 /* rtnetlink requests */
 	int nlmon_fd;              /* rtnetlink route monitor (Relay) */
@@ -70,21 +73,28 @@ struct aerod {
 	int ctl_fd;
 	FILE *events;
 	FILE *logf;
-	GHashTable *leases;        /* "prefix/len" -> struct lease * */
+	GHashTable *leases;        /* "prefix/len" -> struct lease * (start) */
+	bool lease_dirty;          /* a binding changed: rewrite before sending */
+	bool lease_importing;
+	uint64_t lease_writes;
 	bool shutting_down;
+	bool in_batch;             /* inside a burst of reads: outputs deferred */
 	guint drain_id;
-	uint64_t host_cnt[8];      /* see host_counter_names in main.c */
+	uint64_t host_cnt[11];     /* see host_counter_names in main.c */
 };
 
 enum {
 	HC_TUN_RX, HC_TUN_TX, HC_UDP_RX, HC_UDP_TX, HC_UDP_TX_ERR,
-	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ,
+	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ, HC_RELAY_RX, HC_RELAY_TX, HC_DS_RX,
 };
-extern const char *const aerod_host_counter_names[8];
+extern const char *const aerod_host_counter_names[11];
 
 /* main.c */
 uint64_t aerod_now(void);                  /* CLOCK_MONOTONIC ns */
 void aerod_run_core(struct aerod *d);      /* drain outputs, re-arm timer */
+/* around a burst of reads: outputs leave together at the end */
+void aerod_batch_begin(struct aerod *d);
+void aerod_batch_end(struct aerod *d);
 void aerod_set_log_level(int level);
 int aerod_get_log_level(void);
 
@@ -99,11 +109,21 @@ int tun_open(struct aerod *d, GError **err);
 void tun_close(struct aerod *d);
 gboolean tun_readable(gint fd, GIOCondition c, gpointer user);
 void tun_write(struct aerod *d, const uint8_t *pkt, size_t len);
+/* a tunnel-side output for downstream link k (0 = the AERO interface) */
+void tun_write_link(struct aerod *d, unsigned k, const uint8_t *pkt, size_t len);
+
+/* dhcprelay.c: Server with --dhcp-relay (a socket on [relay_src]:547) */
+int dhcprelay_open(struct aerod *d, GError **err);
+void dhcprelay_close(void);
+gboolean dhcprelay_readable(gint fd, GIOCondition c, gpointer user);
+/* true if pkt is a Relay-forward to the DHCPv6 server (sent on the socket) */
+bool dhcprelay_take(struct aerod *d, const uint8_t *pkt, size_t len);
 
 /* udp.c */
 int udp_open(struct aerod *d, GError **err);
 gboolean udp_readable(gint fd, GIOCondition c, gpointer user);
 void udp_send(struct aerod *d, const struct aero_out *o);
+void udp_send_many(struct aerod *d, const struct aero_out *const *o, size_t n);
 int udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err);
 
 /* rtnl.c */
@@ -130,7 +150,9 @@ void ctl_close(struct aerod *d);
 /* lease.c */
 void lease_init(struct aerod *d);
 int lease_load(struct aerod *d, GError **err);
+void lease_import(struct aerod *d);       /* after aero_node_new */
 void lease_event(struct aerod *d, const struct aero_event *ev);
+void lease_flush(struct aerod *d);        /* rewrite the file if dirty */
 void lease_free(struct aerod *d);
 
 #endif

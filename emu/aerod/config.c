@@ -147,8 +147,14 @@ aerod_config_check(struct aerod *d, GError **err)
 		why = "a Server or Relay needs --id N (N > 0)";
 	else if (c->role == AERO_ROLE_CLIENT && c->n_prl == 0 && !c->prl_name[0])
 		why = "a Client needs a Server: --prl ID@ADDR or --prl-name NAME";
-	else if (c->role == AERO_ROLE_SERVER && c->n_pools == 0)
-		why = "a Server needs a prefix pool: --pool PREFIX/LEN,DELEG_LEN";
+	else if (c->role == AERO_ROLE_SERVER && c->n_pools == 0 && !c->dhcp_relay)
+		why = "a Server needs a prefix pool: --pool PREFIX/LEN,DELEG_LEN (or --dhcp-relay ADDR6)";
+	else if (c->dhcp_relay && c->role != AERO_ROLE_SERVER)
+		why = "--dhcp-relay is for a Server";
+	else if (c->dhcp_relay && (c->dhcp_relay_src.b[0] == 0 || c->dhcp_relay_src.b[0] == 0xfe))
+		why = "--dhcp-relay needs --dhcp-relay-src ADDR6, a global address of this host";
+	else if (c->profile == AERO_PROFILE_P2 && c->icv_key_len == 0)
+		why = "--profile P2 needs --icv-key HEX (the link-wide ICV key)";
 	else if (c->mtu < 1280)
 		why = "MTU below 1280";
 	else if (c->role == AERO_ROLE_CLIENT && c->model == AERO_MODEL_HOST &&

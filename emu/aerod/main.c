@@ -17,9 +17,10 @@
 #include "aerod.h"
 #include "aero/json.h"
 
-const char *const aerod_host_counter_names[8] = {
+const char *const aerod_host_counter_names[11] = {
 	"host_tun_rx", "host_tun_tx", "host_udp_rx", "host_udp_tx",
 	"host_udp_tx_err", "host_netlink_err", "host_tun_tx_err", "host_ctl_req",
+	"host_relay_rx", "host_relay_tx", "host_downstream_rx",
 };
 
 static int log_level = 6;
@@ -193,17 +194,77 @@ handle_event(struct aerod *d, const struct aero_event *e)
 }
 
 /* One packet kept until the events of the same drain are applied (the
- * lease file is on disk before the Reply that answers it leaves). */
+ * lease file is on disk before the Reply that answers it leaves), and, in a
+ * batch (aerod_batch_begin/end around a burst of reads), until the end of
+ * the burst: the underlay packets then leave in one sendmmsg. */
 struct held {
 	struct aero_pktinfo pi;
 	size_t len;
 	uint8_t data[];
 };
 
+static GPtrArray *held;
+
+static void
+flush_held(struct aerod *d)
+{
+	if (!held || held->len == 0)
+		return;
+	const struct aero_out *ul[AEROD_SEND_BATCH];
+	struct aero_out outs[AEROD_SEND_BATCH];
+	size_t nul = 0;
+	for (guint i = 0; i < held->len; i++) {
+		struct held *h = held->pdata[i];
+		if (h->pi.side == AERO_SIDE_UNDERLAY) {
+			outs[nul] = (struct aero_out){.kind = AERO_OUT_PACKET, .pi = h->pi,
+			                              .data = h->data, .len = h->len};
+			ul[nul] = &outs[nul];
+			if (++nul == AEROD_SEND_BATCH) {
+				udp_send_many(d, ul, nul);
+				nul = 0;
+			}
+		} else if (!dhcprelay_take(d, h->data, h->len)) {
+			/* the AERO interface, or downstream link k: its own
+			 * TUN (--downstream tun:NAME), else the AERO TUN and
+			 * the kernel routes */
+			tun_write_link(d, h->pi.ifindex, h->data, h->len);
+		}
+	}
+	if (nul)
+		udp_send_many(d, ul, nul);
+	g_ptr_array_set_size(held, 0);
+}
+
+static void
+rearm(struct aerod *d)
+{
+	aero_tstamp dl = aero_node_deadline(d->node);
+	if (dl == AERO_TSTAMP_NONE) {
+		g_source_set_ready_time(d->timer, -1);
+		if (d->shutting_down)
+			g_main_loop_quit(d->loop);
+	} else {
+		g_source_set_ready_time(d->timer, (gint64)(dl / 1000));
+	}
+}
+
+void
+aerod_batch_begin(struct aerod *d)
+{
+	d->in_batch = !d->o.no_batch;
+}
+
+void
+aerod_batch_end(struct aerod *d)
+{
+	d->in_batch = false;
+	flush_held(d);
+	rearm(d);
+}
+
 void
 aerod_run_core(struct aerod *d)
 {
-	static GPtrArray *held;
 	static bool busy;
 	if (busy) /* re-entered from an event handler: the outer call drains */
 		return;
@@ -222,28 +283,12 @@ aerod_run_core(struct aerod *d)
 		memcpy(h->data, o.data, o.len);
 		g_ptr_array_add(held, h);
 	}
-	for (guint i = 0; i < held->len; i++) {
-		struct held *h = held->pdata[i];
-		if (h->pi.side == AERO_SIDE_UNDERLAY) {
-			struct aero_out p = {.kind = AERO_OUT_PACKET, .pi = h->pi,
-			                     .data = h->data, .len = h->len};
-			udp_send(d, &p);
-		} else {
-			/* the AERO interface and downstream links alike: the
-			 * kernel routes what the TUN delivers */
-			tun_write(d, h->data, h->len);
-		}
-	}
-	g_ptr_array_set_size(held, 0);
+	lease_flush(d); /* bindings on disk before the Replies leave */
 	busy = false;
-	aero_tstamp dl = aero_node_deadline(d->node);
-	if (dl == AERO_TSTAMP_NONE) {
-		g_source_set_ready_time(d->timer, -1);
-		if (d->shutting_down)
-			g_main_loop_quit(d->loop);
-	} else {
-		g_source_set_ready_time(d->timer, (gint64)(dl / 1000));
-	}
+	if (d->in_batch && held->len < 4 * AEROD_SEND_BATCH)
+		return; /* aerod_batch_end flushes and re-arms */
+	flush_held(d);
+	rearm(d);
 }
 
 static gboolean
@@ -275,7 +320,8 @@ on_signal(gpointer user)
 
 /* ---- options ---------------------------------------------------------------- */
 
-static char *opt_role, *opt_locator, *opt_model, *opt_profile, *opt_prl_name;
+static char *opt_role, *opt_locator, *opt_model, *opt_profile, *opt_prl_name,
+	*opt_icv_key, *opt_dhcp_relay, *opt_dhcp_relay_src;
 static char **opt_prl, **opt_pool, **opt_relay, **opt_aggregate, **opt_peer,
 	**opt_downstream;
 static int opt_id, opt_port = 8060, opt_mtu, opt_verbose;
@@ -290,6 +336,9 @@ static GOptionEntry entries[] = {
 	{"id", 0, 0, G_OPTION_ARG_INT, &opt_id, "Server/Relay link-local ID (fe80::ID)", "N"},
 	{"mtu", 0, 0, G_OPTION_ARG_INT, &opt_mtu, "inner MTU [1280]", "N"},
 	{"profile", 0, 0, G_OPTION_ARG_STRING, &opt_profile, "P1|P2 [P1]", "P"},
+	{"icv-key", 0, 0, G_OPTION_ARG_STRING, &opt_icv_key, "P2: link-wide ICV key, hex (up to 20 bytes)", "HEX"},
+	{"dhcp-relay", 0, 0, G_OPTION_ARG_STRING, &opt_dhcp_relay, "Server: relay DHCPv6 to this external server (IPv6)", "ADDR6"},
+	{"dhcp-relay-src", 0, 0, G_OPTION_ARG_STRING, &opt_dhcp_relay_src, "Server: own address the Relay-forwards leave from", "ADDR6"},
 	{"model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "Client: host|router|hybrid", "M"},
 	{"prl", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_prl, "Client: a Server, ID@ADDR[:PORT] (repeat)", "ID@ADDR"},
 	{"prl-name", 0, 0, G_OPTION_ARG_STRING, &opt_prl_name, "Client: PRL DNS name", "NAME"},
@@ -297,7 +346,7 @@ static GOptionEntry entries[] = {
 	{"relay", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_relay, "Server: a Relay, ID@ADDR[:PORT] (repeat)", "ID@ADDR"},
 	{"aggregate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_aggregate, "Relay: PREFIX/LEN (repeat)", "P"},
 	{"peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peer, "Relay: BGP next hop to Server, NH6=ID@ADDR[:PORT] (repeat)", "MAP"},
-	{"downstream", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_downstream, "Client router: downstream interface (repeat)", "IF"},
+	{"downstream", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_downstream, "Client router: downstream interface, or tun:NAME for a TUN aerod creates (repeat)", "IF"},
 	{"tun", 0, 0, G_OPTION_ARG_STRING, NULL, "TUN device name [aero0]; none: no tunnel side (tests)", "NAME"},
 	{"ctl", 0, 0, G_OPTION_ARG_FILENAME, NULL, "control socket [/run/aero/NODE.sock]", "PATH"},
 	{"lease", 0, 0, G_OPTION_ARG_FILENAME, NULL, "Server: lease file", "FILE"},
@@ -309,6 +358,7 @@ static GOptionEntry entries[] = {
 	{"epoch-ns", 0, 0, G_OPTION_ARG_INT64, NULL, "CLOCK_MONOTONIC ns of t = 0 in the events log", "NS"},
 	{"seed", 0, 0, G_OPTION_ARG_INT, NULL, "run seed (recorded only)", "N"},
 	{"no-netlink", 0, 0, G_OPTION_ARG_NONE, NULL, "do not apply events to the kernel", NULL},
+	{"no-batch", 0, 0, G_OPTION_ARG_NONE, NULL, "one packet per system call (benchmark baseline)", NULL},
 	{"check", 0, 0, G_OPTION_ARG_NONE, NULL, "print the configuration and exit", NULL},
 	{"verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, NULL, "more logging (repeat)", NULL},
 	{"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "warnings and errors only", NULL},
@@ -407,6 +457,37 @@ config_from_flags(struct aerod *d, GError **err)
 			return -1;
 		}
 	}
+	if (opt_icv_key) {
+		size_t kl = strlen(opt_icv_key);
+		bool bad = kl == 0 || kl % 2 || kl / 2 > sizeof c->icv_key;
+		for (size_t i = 0; !bad && i < kl / 2; i++) {
+			int hi = g_ascii_xdigit_value(opt_icv_key[2 * i]);
+			int lo = g_ascii_xdigit_value(opt_icv_key[2 * i + 1]);
+			bad = hi < 0 || lo < 0;
+			c->icv_key[i] = (uint8_t)(hi << 4 | lo);
+		}
+		if (bad) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			            "bad --icv-key (want 2 to 40 hex digits)");
+			return -1;
+		}
+		c->icv_key_len = kl / 2;
+	}
+	if (opt_dhcp_relay) {
+		struct aero_in6 a;
+		if (aero_in6_parse(&a, opt_dhcp_relay) != 0) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			            "bad --dhcp-relay '%s' (want the IPv6 address of a DHCPv6 server)", opt_dhcp_relay);
+			return -1;
+		}
+		c->dhcp_relay = true;
+		c->dhcp_server = aero_loc_v6(&a, 547);
+	}
+	if (opt_dhcp_relay_src && aero_in6_parse(&c->dhcp_relay_src, opt_dhcp_relay_src) != 0) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            "bad --dhcp-relay-src '%s'", opt_dhcp_relay_src);
+		return -1;
+	}
 	for (char **p = opt_prl; p && *p; p++) {
 		if (c->n_prl >= AERO_MAX_PRL) {
 			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "more than %d --prl", AERO_MAX_PRL);
@@ -480,6 +561,7 @@ static void
 cleanup(struct aerod *d)
 {
 	ctl_close(d);
+	dhcprelay_close();
 	if (d->node)
 		aero_node_free(d->node);
 	d->node = NULL;
@@ -497,11 +579,13 @@ main(int argc, char **argv)
 {
 	struct aerod *d = &the_daemon;
 	d->tun_fd = d->udp_fd = d->nl_fd = d->nlmon_fd = d->ctl_fd = -1;
+	for (unsigned i = 0; i < AERO_MAX_DOWNSTREAM; i++)
+		d->ds_fd[i] = -1;
 	d->o.table = AEROD_TABLE_DEFAULT;
 	d->o.learn_table = AEROD_LEARN_TABLE_DEFAULT;
 	gint64 epoch = 0;
 	int seed = 0;
-	gboolean no_nl = FALSE, check = FALSE;
+	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE;
 	entries[0].arg_data = &d->o.scenario;
 	entries[1].arg_data = &d->o.node;
 	for (GOptionEntry *e = entries; e->long_name; e++) {
@@ -516,6 +600,7 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "epoch-ns")) e->arg_data = &epoch;
 		else if (!strcmp(e->long_name, "seed")) e->arg_data = &seed;
 		else if (!strcmp(e->long_name, "no-netlink")) e->arg_data = &no_nl;
+		else if (!strcmp(e->long_name, "no-batch")) e->arg_data = &no_batch;
 		else if (!strcmp(e->long_name, "check")) e->arg_data = &check;
 		else if (!strcmp(e->long_name, "verbose")) e->arg_data = (gpointer)verbose_cb;
 	}
@@ -538,6 +623,7 @@ main(int argc, char **argv)
 	d->o.epoch_ns = epoch > 0 ? (uint64_t)epoch : aerod_now();
 	d->o.seed = (uint32_t)seed;
 	d->o.no_netlink = no_nl;
+	d->o.no_batch = no_batch;
 	d->o.check_only = check;
 	aerod_set_log_level(opt_quiet ? 4 : 6 + opt_verbose);
 	for (char **p = opt_downstream; p && *p; p++) {
@@ -589,6 +675,7 @@ main(int argc, char **argv)
 	lease_init(d);
 	if ((!d->o.no_netlink && rtnl_open(d, &err) != 0) ||
 	    tun_open(d, &err) != 0 || udp_open(d, &err) != 0 ||
+	    dhcprelay_open(d, &err) != 0 ||
 	    ctl_open(d, &err) != 0 || lease_load(d, &err) != 0 ||
 	    (!d->o.no_netlink && d->cfg.role == AERO_ROLE_RELAY &&
 	     rtnl_monitor_open(d, &err) != 0)) {
@@ -601,6 +688,7 @@ main(int argc, char **argv)
 		cleanup(d);
 		return 1;
 	}
+	lease_import(d);
 	d->loop = g_main_loop_new(NULL, FALSE);
 	d->timer = g_source_new(&timer_funcs, sizeof(GSource));
 	g_source_set_callback(d->timer, NULL, d, NULL);

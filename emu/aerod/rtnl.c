@@ -342,8 +342,11 @@ rtnl_apply_event(struct aerod *d, const struct aero_event *e)
 	case AERO_EV_ROUTE_DEL: {
 		bool add = e->type == AERO_EV_ROUTE_ADD;
 		int type = e->rkind == AERO_RT_BLACKHOLE ? RTN_BLACKHOLE : RTN_UNICAST;
-		unsigned oif = e->rkind == AERO_RT_LINK ? ev_ifindex(d, e->ifindex)
-		                                       : d->tun_ifindex;
+		/* on-link or via a requesting router on downstream link k:
+		 * that link's interface; else the AERO interface */
+		unsigned oif = (e->rkind == AERO_RT_LINK || e->ifindex) &&
+		               ev_ifindex(d, e->ifindex) ? ev_ifindex(d, e->ifindex)
+		                                         : d->tun_ifindex;
 		rtnl_route(d, add, RT_TABLE_MAIN, type, &e->prefix, e->plen, oif);
 		break;
 	}

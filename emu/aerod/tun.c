@@ -13,23 +13,21 @@
 
 #define TUN_BATCH 64
 
-int
-tun_open(struct aerod *d, GError **err)
+static void
+set_knobs(struct aerod *d, const char *ifname, const char *const (*knobs)[2], size_t n)
 {
-	for (unsigned i = 0; i < d->o.n_downstream; i++) {
-		d->ds_ifindex[i] = if_nametoindex(d->o.downstream[i]);
-		if (!d->ds_ifindex[i]) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-			            "downstream interface %s does not exist", d->o.downstream[i]);
-			return -1;
-		}
+	for (size_t i = 0; !d->o.no_netlink && i < n; i++) {
+		char *path = g_strdup_printf("/proc/sys/net/ipv6/conf/%s/%s", ifname,
+		                             knobs[i][0]);
+		if (!g_file_set_contents(path, knobs[i][1], -1, NULL))
+			g_debug("cannot set %s", path);
+		g_free(path);
 	}
-	if (!strcmp(d->o.tun_name, "none")) {
-		/* --tun none (tests without privileges): the tunnel side is
-		 * discarded and counted in host_tun_tx_err */
-		g_strlcpy(d->tun_name, "none", sizeof d->tun_name);
-		return 0;
-	}
+}
+
+static int
+tun_create(const char *name, char out[IF_NAMESIZE], GError **err)
+{
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
@@ -40,14 +38,101 @@ tun_open(struct aerod *d, GError **err)
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	g_strlcpy(ifr.ifr_name, d->o.tun_name, IFNAMSIZ);
+	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
-		            "cannot create TUN device %s: %s", d->o.tun_name, g_strerror(errno));
+		            "cannot create TUN device %s: %s", name, g_strerror(errno));
 		close(fd);
 		return -1;
 	}
-	g_strlcpy(d->tun_name, ifr.ifr_name, sizeof d->tun_name);
+	g_strlcpy(out, ifr.ifr_name, IF_NAMESIZE);
+	return fd;
+}
+
+struct ds_src {
+	struct aerod *d;
+	unsigned k;
+};
+
+static gboolean
+ds_readable(gint fd, GIOCondition c, gpointer user)
+{
+	(void)c;
+	struct ds_src *x = user;
+	struct aerod *d = x->d;
+	uint8_t buf[65536];
+	for (int i = 0; i < TUN_BATCH; i++) {
+		ssize_t k = read(fd, buf, sizeof buf);
+		if (k <= 0)
+			break;
+		if ((buf[0] >> 4) != 6)
+			continue;
+		d->host_cnt[HC_DS_RX]++;
+		struct aero_pktinfo pi = {.side = AERO_SIDE_TUNNEL, .ifindex = x->k};
+		aero_node_recv(d->node, &pi, buf, (size_t)k, aerod_now());
+		aerod_run_core(d);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* Downstream link k (1-based): "tun:NAME" is a TUN that aerod creates and
+ * whose packets carry ifindex k to the core (RS, DHCPv6 of a requesting
+ * router such as dhcpcd, and traffic); a plain NAME is an existing
+ * interface that the kernel routes to (routes and addresses only). */
+static int
+ds_open(struct aerod *d, GError **err)
+{
+	for (unsigned i = 0; i < d->o.n_downstream; i++) {
+		d->ds_fd[i] = -1;
+		const char *name = d->o.downstream[i];
+		if (g_str_has_prefix(name, "tun:")) {
+			char got[IF_NAMESIZE];
+			int fd = tun_create(name + 4, got, err);
+			if (fd < 0)
+				return -1;
+			d->ds_fd[i] = fd;
+			d->ds_ifindex[i] = if_nametoindex(got);
+			/* a random link-local for the requesting router's
+			 * DHCPv6 and RS; no DAD, no RA processing */
+			static const char *const knobs[][2] = {{"addr_gen_mode", "3"},
+			                                       {"accept_ra", "0"},
+			                                       {"router_solicitations", "0"},
+			                                       {"accept_dad", "0"}};
+			set_knobs(d, got, knobs, G_N_ELEMENTS(knobs));
+			if (!d->o.no_netlink && rtnl_link_up(d, d->ds_ifindex[i], d->cfg.mtu) != 0) {
+				g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot bring %s up", got);
+				return -1;
+			}
+			struct ds_src *x = g_new0(struct ds_src, 1); /* lives as long as aerod */
+			x->d = d;
+			x->k = i + 1;
+			g_unix_fd_add(fd, G_IO_IN, ds_readable, x);
+			continue;
+		}
+		d->ds_ifindex[i] = if_nametoindex(name);
+		if (!d->ds_ifindex[i]) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+			            "downstream interface %s does not exist", d->o.downstream[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+tun_open(struct aerod *d, GError **err)
+{
+	if (ds_open(d, err) != 0)
+		return -1;
+	if (!strcmp(d->o.tun_name, "none")) {
+		/* --tun none (tests without privileges): the tunnel side is
+		 * discarded and counted in host_tun_tx_err */
+		g_strlcpy(d->tun_name, "none", sizeof d->tun_name);
+		return 0;
+	}
+	int fd = tun_create(d->o.tun_name, d->tun_name, err);
+	if (fd < 0)
+		return -1;
 	d->tun_fd = fd;
 	d->tun_ifindex = if_nametoindex(d->tun_name);
 	/* no kernel-made link-local address, RS or DAD on the AERO interface:
@@ -56,13 +141,7 @@ tun_open(struct aerod *d, GError **err)
 	                                       {"accept_ra", "0"},
 	                                       {"router_solicitations", "0"},
 	                                       {"accept_dad", "0"}};
-	for (size_t i = 0; !d->o.no_netlink && i < G_N_ELEMENTS(knobs); i++) {
-		char *path = g_strdup_printf("/proc/sys/net/ipv6/conf/%s/%s",
-		                             d->tun_name, knobs[i][0]);
-		if (!g_file_set_contents(path, knobs[i][1], -1, NULL))
-			g_debug("cannot set %s", path);
-		g_free(path);
-	}
+	set_knobs(d, d->tun_name, knobs, G_N_ELEMENTS(knobs));
 	if (!d->o.no_netlink && rtnl_link_up(d, d->tun_ifindex, d->cfg.mtu) != 0) {
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
 		            "cannot bring %s up with MTU %u", d->tun_name, d->cfg.mtu);
@@ -77,6 +156,11 @@ tun_close(struct aerod *d)
 	if (d->tun_fd >= 0)
 		close(d->tun_fd);
 	d->tun_fd = -1;
+	for (unsigned i = 0; i < d->o.n_downstream; i++)
+		if (d->ds_fd[i] >= 0) {
+			close(d->ds_fd[i]);
+			d->ds_fd[i] = -1;
+		}
 }
 
 gboolean
@@ -84,7 +168,8 @@ tun_readable(gint fd, GIOCondition c, gpointer user)
 {
 	(void)c;
 	struct aerod *d = user;
-	uint8_t buf[65536];
+	static uint8_t buf[65536];
+	aerod_batch_begin(d);
 	for (int i = 0; i < TUN_BATCH; i++) {
 		ssize_t k = read(fd, buf, sizeof buf);
 		if (k < 0) {
@@ -99,6 +184,7 @@ tun_readable(gint fd, GIOCondition c, gpointer user)
 		aero_node_recv(d->node, &pi, buf, (size_t)k, aerod_now());
 		aerod_run_core(d);
 	}
+	aerod_batch_end(d);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -111,4 +197,18 @@ tun_write(struct aerod *d, const uint8_t *pkt, size_t len)
 		return;
 	}
 	d->host_cnt[HC_TUN_TX]++;
+}
+
+void
+tun_write_link(struct aerod *d, unsigned k, const uint8_t *pkt, size_t len)
+{
+	if (k >= 1 && k <= d->o.n_downstream && d->ds_fd[k - 1] >= 0) {
+		if (write(d->ds_fd[k - 1], pkt, len) < 0) {
+			d->host_cnt[HC_TUN_TX_ERR]++;
+			return;
+		}
+		d->host_cnt[HC_TUN_TX]++;
+		return;
+	}
+	tun_write(d, pkt, len);
 }

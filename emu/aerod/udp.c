@@ -14,7 +14,7 @@
 
 #include "aerod.h"
 
-#define UDP_BATCH 64
+#define UDP_BATCH 32
 
 static socklen_t
 to_sockaddr(const struct aero_loc *l, struct sockaddr_storage *ss)
@@ -115,110 +115,165 @@ udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err)
 	return 0;
 }
 
+/* recvmmsg: up to UDP_BATCH datagrams per system call */
+#define UDP_SLOT 65536
+#define UDP_CM_LEN (CMSG_SPACE(sizeof(struct in6_pktinfo)) + 4 * CMSG_SPACE(sizeof(int)))
+
+static void
+pktinfo_from_cmsg(struct aero_pktinfo *pi, struct msghdr *mh)
+{
+	for (struct cmsghdr *ch = CMSG_FIRSTHDR(mh); ch; ch = CMSG_NXTHDR(mh, ch)) {
+		if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_TOS)
+			pi->tclass = *(uint8_t *)CMSG_DATA(ch);
+		else if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_TTL)
+			pi->ttl = (uint8_t)*(int *)CMSG_DATA(ch);
+		else if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo p4;
+			memcpy(&p4, CMSG_DATA(ch), sizeof p4);
+			memcpy(pi->dst.ip, &p4.ipi_addr, 4);
+		} else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_TCLASS)
+			pi->tclass = (uint8_t)*(int *)CMSG_DATA(ch);
+		else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_HOPLIMIT)
+			pi->ttl = (uint8_t)*(int *)CMSG_DATA(ch);
+		else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo p6;
+			memcpy(&p6, CMSG_DATA(ch), sizeof p6);
+			memcpy(pi->dst.ip, &p6.ipi6_addr, 16);
+		}
+	}
+}
+
 gboolean
 udp_readable(gint fd, GIOCondition c, gpointer user)
 {
 	(void)c;
 	struct aerod *d = user;
-	uint8_t buf[65536];
-	union {
-		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + 4 * CMSG_SPACE(sizeof(int))];
+	static uint8_t bufs[UDP_BATCH][UDP_SLOT];
+	static union {
+		char b[UDP_CM_LEN];
 		struct cmsghdr align;
-	} cm;
-	for (int i = 0; i < UDP_BATCH; i++) {
-		struct sockaddr_storage from;
-		struct iovec iov = {buf, sizeof buf};
-		struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof from,
-		                    .msg_iov = &iov, .msg_iovlen = 1,
-		                    .msg_control = cm.b, .msg_controllen = sizeof cm.b};
-		ssize_t k = recvmsg(fd, &mh, 0);
+	} cms[UDP_BATCH];
+	static struct sockaddr_storage from[UDP_BATCH];
+	static struct iovec iov[UDP_BATCH];
+	static struct mmsghdr mm[UDP_BATCH];
+	aerod_batch_begin(d);
+	for (int round = 0; round < (d->o.no_batch ? UDP_BATCH : 4); round++) {
+		for (int i = 0; i < UDP_BATCH; i++) {
+			iov[i] = (struct iovec){bufs[i], UDP_SLOT};
+			mm[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof from[i],
+			                                .msg_iov = &iov[i], .msg_iovlen = 1,
+			                                .msg_control = cms[i].b,
+			                                .msg_controllen = sizeof cms[i].b};
+			mm[i].msg_len = 0;
+		}
+		unsigned vlen = d->o.no_batch ? 1 : UDP_BATCH;
+		int k = recvmmsg(fd, mm, vlen, MSG_DONTWAIT, NULL);
 		if (k < 0) {
 			if (errno != EAGAIN && errno != EINTR)
-				g_warning("recvmsg: %s", g_strerror(errno));
+				g_warning("recvmmsg: %s", g_strerror(errno));
 			break;
 		}
-		struct aero_pktinfo pi = {.side = AERO_SIDE_UNDERLAY};
-		from_sockaddr(&pi.src, &from);
-		pi.dst = d->cfg.self;
-		for (struct cmsghdr *ch = CMSG_FIRSTHDR(&mh); ch; ch = CMSG_NXTHDR(&mh, ch)) {
-			if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_TOS)
-				pi.tclass = *(uint8_t *)CMSG_DATA(ch);
-			else if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_TTL)
-				pi.ttl = (uint8_t)*(int *)CMSG_DATA(ch);
-			else if (ch->cmsg_level == IPPROTO_IP && ch->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo p4;
-				memcpy(&p4, CMSG_DATA(ch), sizeof p4);
-				memcpy(pi.dst.ip, &p4.ipi_addr, 4);
-			} else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_TCLASS)
-				pi.tclass = (uint8_t)*(int *)CMSG_DATA(ch);
-			else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_HOPLIMIT)
-				pi.ttl = (uint8_t)*(int *)CMSG_DATA(ch);
-			else if (ch->cmsg_level == IPPROTO_IPV6 && ch->cmsg_type == IPV6_PKTINFO) {
-				struct in6_pktinfo p6;
-				memcpy(&p6, CMSG_DATA(ch), sizeof p6);
-				memcpy(pi.dst.ip, &p6.ipi6_addr, 16);
-			}
+		for (int i = 0; i < k; i++) {
+			struct aero_pktinfo pi = {.side = AERO_SIDE_UNDERLAY};
+			from_sockaddr(&pi.src, &from[i]);
+			pi.dst = d->cfg.self;
+			pktinfo_from_cmsg(&pi, &mm[i].msg_hdr);
+			d->host_cnt[HC_UDP_RX]++;
+			aero_node_recv(d->node, &pi, bufs[i], mm[i].msg_len, aerod_now());
+			aerod_run_core(d);
 		}
-		d->host_cnt[HC_UDP_RX]++;
-		aero_node_recv(d->node, &pi, buf, (size_t)k, aerod_now());
-		aerod_run_core(d);
+		if (k < (int)vlen)
+			break;
 	}
+	aerod_batch_end(d);
 	return G_SOURCE_CONTINUE;
+}
+
+struct txslot {
+	struct sockaddr_storage ss;
+	struct iovec iov;
+	union {
+		char b[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+};
+
+/* Fill mh for one underlay output (outer TOS and TTL as ancillary data). */
+static void
+build_msg(struct msghdr *mh, struct txslot *t, const struct aero_out *o)
+{
+	memset(&t->cm, 0, sizeof t->cm);
+	socklen_t sl = to_sockaddr(&o->pi.dst, &t->ss);
+	t->iov = (struct iovec){(void *)o->data, o->len};
+	*mh = (struct msghdr){.msg_name = &t->ss, .msg_namelen = sl, .msg_iov = &t->iov,
+	                      .msg_iovlen = 1, .msg_control = t->cm.b,
+	                      .msg_controllen = sizeof t->cm.b};
+	bool v6 = o->pi.dst.family == 6;
+	struct cmsghdr *ch = CMSG_FIRSTHDR(mh);
+	size_t used = 0;
+	int tos = o->pi.tclass, ttl = o->pi.ttl;
+	/* IPv4: IP_TOS takes one byte or an int; IP_TTL an int */
+	ch->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	ch->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &tos, sizeof tos);
+	used += CMSG_SPACE(sizeof(int));
+	if (ttl) {
+		ch = CMSG_NXTHDR(mh, ch);
+		ch->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+		ch->cmsg_type = v6 ? IPV6_HOPLIMIT : IP_TTL;
+		ch->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(ch), &ttl, sizeof ttl);
+		used += CMSG_SPACE(sizeof(int));
+	}
+	mh->msg_controllen = used;
+}
+
+static void
+send_error(struct aerod *d, const struct aero_out *o, int e)
+{
+	d->host_cnt[HC_UDP_TX_ERR]++;
+	char a[64];
+	g_debug("sendmsg to %s: %s", aero_loc_format(&o->pi.dst, a, sizeof a),
+	        o->pi.dst.family != d->cfg.self.family ? "other address family"
+	                                                : g_strerror(e));
 }
 
 void
 udp_send(struct aerod *d, const struct aero_out *o)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = to_sockaddr(&o->pi.dst, &ss);
-	union {
-		char b[2 * CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} cm;
-	memset(&cm, 0, sizeof cm);
-	struct iovec iov = {(void *)o->data, o->len};
-	struct msghdr mh = {.msg_name = &ss, .msg_namelen = sl, .msg_iov = &iov,
-	                    .msg_iovlen = 1, .msg_control = cm.b,
-	                    .msg_controllen = sizeof cm.b};
-	bool v6 = o->pi.dst.family == 6;
-	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
-	size_t used = 0;
-	int tos = o->pi.tclass, ttl = o->pi.ttl;
-	if (!v6) {
-		/* IPv4: IP_TOS takes one byte or an int; IP_TTL an int */
-		ch->cmsg_level = IPPROTO_IP; ch->cmsg_type = IP_TOS;
-		ch->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(ch), &tos, sizeof tos);
-		used += CMSG_SPACE(sizeof(int));
-		if (ttl) {
-			ch = CMSG_NXTHDR(&mh, ch);
-			ch->cmsg_level = IPPROTO_IP; ch->cmsg_type = IP_TTL;
-			ch->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(ch), &ttl, sizeof ttl);
-			used += CMSG_SPACE(sizeof(int));
+	udp_send_many(d, &o, 1);
+}
+
+/* sendmmsg: one system call for a burst (outputs of the other address
+ * family than the socket are counted as errors). */
+void
+udp_send_many(struct aerod *d, const struct aero_out *const *o, size_t n)
+{
+	static struct txslot slots[AEROD_SEND_BATCH];
+	static struct mmsghdr mm[AEROD_SEND_BATCH];
+	static const struct aero_out *which[AEROD_SEND_BATCH];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < AEROD_SEND_BATCH; i++) {
+		if (o[i]->pi.dst.family != d->cfg.self.family) {
+			send_error(d, o[i], 0);
+			continue;
 		}
-	} else {
-		ch->cmsg_level = IPPROTO_IPV6; ch->cmsg_type = IPV6_TCLASS;
-		ch->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(ch), &tos, sizeof tos);
-		used += CMSG_SPACE(sizeof(int));
-		if (ttl) {
-			ch = CMSG_NXTHDR(&mh, ch);
-			ch->cmsg_level = IPPROTO_IPV6; ch->cmsg_type = IPV6_HOPLIMIT;
-			ch->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(ch), &ttl, sizeof ttl);
-			used += CMSG_SPACE(sizeof(int));
+		build_msg(&mm[k].msg_hdr, &slots[k], o[i]);
+		which[k++] = o[i];
+	}
+	size_t done = 0;
+	while (done < k) {
+		int r = sendmmsg(d->udp_fd, mm + done, (unsigned)(k - done), 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* the first message failed: count it, go on with the rest */
+			send_error(d, which[done], errno);
+			done++;
+			continue;
 		}
+		d->host_cnt[HC_UDP_TX] += (uint64_t)r;
+		done += (size_t)r;
 	}
-	mh.msg_controllen = used;
-	if (o->pi.dst.family != d->cfg.self.family ||
-	    sendmsg(d->udp_fd, &mh, 0) < 0) {
-		d->host_cnt[HC_UDP_TX_ERR]++;
-		char a[64];
-		g_debug("sendmsg to %s: %s", aero_loc_format(&o->pi.dst, a, sizeof a),
-		        o->pi.dst.family != d->cfg.self.family ? "other address family"
-		                                                : g_strerror(errno));
-		return;
-	}
-	d->host_cnt[HC_UDP_TX]++;
 }

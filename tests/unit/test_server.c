@@ -1316,6 +1316,15 @@ test_export_import(void)
 	fx_drain(&f);
 	g_assert_cmpint(n_ev(&f, AERO_EV_ROUTE_ANNOUNCE, NULL), ==, 2);
 	g_assert_cmpuint(cnt(&f, "srv_imported"), ==, 2);
+	/* exported again: the same records (a restarted host rewrites its
+	 * lease file from them) */
+	GArray *again = g_array_new(FALSE, TRUE, sizeof(struct aero_binding_rec));
+	g_assert_cmpint(aero_node_bindings(f.n, collect_rec, again), ==, 2);
+	const struct aero_binding_rec *a0 =
+		&g_array_index(again, struct aero_binding_rec, 0);
+	g_assert_true(aero_loc_equal(&a0->loc, &CL1));
+	g_assert_cmpuint(a0->vltime, ==, r0->vltime);
+	g_array_free(again, TRUE);
 	/* the same prefix again: taken */
 	g_assert_cmpint(aero_node_binding_import(f.n, r0, f.now), ==, 0);
 	struct aero_binding_rec other = *r0;

@@ -642,6 +642,42 @@ test_p2_icv(void)
 	p2_free(&p);
 }
 
+/* One Identification sequence per destination locator: a packet sent
+ * without a neighbour (a DHCPv6 Reply) or through a second entry with the
+ * same locator continues it, so the receiver's window (kept per sender
+ * locator) accepts them all. A random ID here would move B's window ahead
+ * of the sequence and B would drop every later packet as old. */
+static void
+test_p2_id_per_locator(void)
+{
+	struct p2 p;
+	struct cap c[4];
+	uint8_t pkt[2048], msg[16] = {1};
+	const uint8_t *inner;
+	size_t ilen;
+	struct aero_seal s;
+
+	p2_setup(&p, KEY, KEY);
+	size_t len = mk_inner(pkt, "2001:db8:1::1", "2001:db8:2::2", 0, 64, 77, 200);
+	uint32_t id0 = p.ab->tx_id;
+	p2_send(&p, p.ab, pkt, len, &c[0]);
+	struct aero_in6 src = server_ll(1), to = server_ll(2);
+	g_assert_cmpint(node_send_udp(p.a, NULL, &p.lb, &src, &to, 255, 547, 546,
+	                              msg, sizeof msg), ==, 0);
+	g_assert_cmpuint(drain(p.a, &c[1], 1), ==, 1);
+	/* a second entry at B's locator (a temporary link-local, say) */
+	struct nce *ab2 = mk_nce(p.a, 4, p.lb);
+	p2_send(&p, ab2, pkt, len, &c[2]);
+	p2_send(&p, p.ab, pkt, len, &c[3]);
+	for (int i = 0; i < 4; i++) {
+		g_assert_cmpint(aero_wire_seal_decode(&s, c[i].d, c[i].len, NULL, 0), >, 0);
+		g_assert_cmpuint(s.id, ==, id0 + (uint32_t)i);
+		g_assert_cmpint(p2_recv(&p, &c[i], &inner, &ilen), ==, 0);
+	}
+	g_assert_cmpuint(CNT(p.b, drop_replay), ==, 0);
+	p2_free(&p);
+}
+
 static void
 test_p2_icv_missing(void)
 {
@@ -737,6 +773,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel/forward/too-big", test_too_big);
 	g_test_add_func("/tunnel/forward/too-big-mtu1400", test_too_big_mtu1400);
 	g_test_add_func("/tunnel/p2/icv-replay", test_p2_icv);
+	g_test_add_func("/tunnel/p2/id-per-locator", test_p2_id_per_locator);
 	g_test_add_func("/tunnel/p2/icv-missing", test_p2_icv_missing);
 	g_test_add_func("/tunnel/p2/not-p2", test_p2_not_p2);
 	return g_test_run();

@@ -120,7 +120,9 @@ enum aero_event_type {
 	AERO_EV_HANDOVER,         /* Client: new locator (loc) or new Server */
 	AERO_EV_BINDING,          /* Server: binding created/refreshed/freed;
 	                             name = "bound", "renewed", "released",
-	                             "expired", "free"; addr = Client AERO */
+	                             "expired", "free", "moved"; "keys" = P2
+	                             registration changed its keys (persist);
+	                             addr = Client AERO */
 	AERO_EV_DROP,             /* name = counter of the drop (only with
 	                             cfg.drop_events) */
 	AERO_EV__COUNT
@@ -341,6 +343,12 @@ struct aero_binding_rec {
 	struct aero_in6 addr;    /* the Client's AERO address */
 	struct aero_loc loc;     /* its locator */
 	uint32_t vltime, pltime; /* remaining seconds (0xffffffff = infinity) */
+	uint8_t icv_key[20];     /* P2: the Client's own ICV key (registration) */
+	size_t icv_key_len;      /* 0 = none (P1, or not registered) */
+	uint32_t tx_id;          /* P2: the Server's next SEAL Identification
+	                            towards the Client; import continues
+	                            2^31 - 1 later so the Client's anti-replay
+	                            window accepts it whatever was sent since */
 };
 
 /* Server: call fn for every live (bound or stale) binding, in prefix
