@@ -6,6 +6,7 @@
  * (VET-40 6.6.4; digest 7.5). Nodes are driven by hand as in test_ro.c.
  */
 #include "testutil.h"
+#include "../sim/nodefix.h"
 #include "../../core/src/node.h"
 #include "../../core/src/p2.h"
 #include "../../core/src/ro.h"
@@ -94,50 +95,6 @@ test_esk(void)
 
 /* ---- nodes ------------------------------------------------------------------------ */
 
-static void
-collect_route(struct aero_node *n, struct fib_entry *e, void *arg)
-{
-	(void)n;
-	g_ptr_array_add(arg, g_memdup2(e, sizeof *e));
-}
-
-static void
-fib_clear(aero_node *n)
-{
-	GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
-	fib_foreach(n, collect_route, v);
-	for (guint i = 0; i < v->len; i++) {
-		struct fib_entry *e = g_ptr_array_index(v, i);
-		fib_del(n, &e->prefix, e->plen, NULL);
-	}
-	g_ptr_array_unref(v);
-}
-
-static void
-route(aero_node *n, const char *p, uint8_t plen, const char *via)
-{
-	struct aero_in6 a = tu_in6(p);
-	struct fib_nh nh = {.kind = NH_NEIGHBOR, .ll = tu_in6(via)};
-	g_assert_nonnull(fib_add(n, &a, plen, &nh, FIB_ORIGIN_STATIC));
-}
-
-static struct nce *
-nb(aero_node *n, const char *ll, struct aero_loc loc, enum nce_kind k)
-{
-	struct aero_in6 a = tu_in6(ll);
-	struct nce *e = nce_create(n, &a, &loc, k);
-	g_assert_nonnull(e);
-	e->kind = k;
-	return e;
-}
-
-static void
-drain(aero_node *n)
-{
-	struct aero_out o;
-	while (aero_node_poll(n, &o) == 1)
-		;
-}
 
 static aero_node *
 mk(enum aero_role role, struct aero_loc self, const char *ll)
@@ -161,14 +118,14 @@ mk(enum aero_role role, struct aero_loc self, const char *ll)
 		c.prl[0].id = 1;
 	}
 	g_assert_cmpint(aero_node_new(&n, &c, &cbs, NULL, now), ==, 0);
-	drain(n);
+	tn_drain(n);
 	if (role == AERO_ROLE_SERVER) {
-		fib_clear(n);
+		tn_fib_clear(n);
 	} else {
 		n->ll = tu_in6(ll);
-		nb(n, "fe80::1", LOC_S, NCE_SERVER);
+		tn_nce(n, "fe80::1", LOC_S, NCE_SERVER);
 	}
-	drain(n);
+	tn_drain(n);
 	return n;
 }
 
@@ -261,10 +218,10 @@ static void
 net_up(struct net *t)
 {
 	t->s = mk(AERO_ROLE_SERVER, LOC_S, NULL);
-	t->s_b = nb(t->s, LL_B, LOC_B, NCE_CLIENT);
-	t->s_d = nb(t->s, LL_D, LOC_D, NCE_CLIENT);
-	route(t->s, PB, 56, LL_B);
-	route(t->s, PD, 56, LL_D);
+	t->s_b = tn_nce(t->s, LL_B, LOC_B, NCE_CLIENT);
+	t->s_d = tn_nce(t->s, LL_D, LOC_D, NCE_CLIENT);
+	tn_route(t->s, PB, 56, LL_B);
+	tn_route(t->s, PD, 56, LL_D);
 	t->b = mk(AERO_ROLE_CLIENT, LOC_B, LL_B);
 	t->d = mk(AERO_ROLE_CLIENT, LOC_D, LL_D);
 	/* per-hop encryption keys (as a registration leaves them) */
@@ -369,7 +326,7 @@ test_relay(void)
 	g_assert_cmpint(aero_wire_ipv6_decode(&rx.ip6, t.pkt, t.len), >, 0);
 	struct nce *via = ro_client_route(t.b, &rx);
 	g_assert_true(via == b_d);
-	drain(t.b);
+	tn_drain(t.b);
 	g_assert_cmpint(tunnel_send(t.b, via, t.pkt, t.len, NULL), ==, 0);
 	struct aero_out o;
 	g_assert_cmpint(aero_node_poll(t.b, &o), ==, 1);
@@ -448,7 +405,7 @@ test_forged(void)
 	srd = one(t.d);
 	struct aero_in6 pd = tu_in6(PD);
 	fib_del(t.s, &pd, 56, NULL);
-	route(t.s, PD, 56, LL_B);
+	tn_route(t.s, PD, 56, LL_B);
 	deliver(t.s, srd, LOC_D);
 	none(t.s);
 	g_assert_cmpuint(CNT(t.s, drop_ro_unauthorised), ==, 1);
@@ -456,7 +413,7 @@ test_forged(void)
 
 	/* an SRD with a bad ICV (another link key) never reaches RO */
 	fib_del(t.s, &pd, 56, NULL);
-	route(t.s, PD, 56, LL_D);
+	tn_route(t.s, PD, 56, LL_D);
 	outp_free(spd);
 	now += AERO_SEC;
 	aero_node_timeout(t.s, now);
@@ -494,8 +451,8 @@ static void
 test_register(void)
 {
 	aero_node *s = mk(AERO_ROLE_SERVER, LOC_S, NULL);
-	struct nce *s_b = nb(s, LL_B, LOC_B, NCE_CLIENT);
-	route(s, PB, 56, LL_B);
+	struct nce *s_b = tn_nce(s, LL_B, LOC_B, NCE_CLIENT);
+	tn_route(s, PB, 56, LL_B);
 	aero_node *b = mk(AERO_ROLE_CLIENT, LOC_B, LL_B);
 	struct aero_in6 lls = tu_in6("fe80::1");
 	struct nce *b_s = nce_lookup(b, &lls);
@@ -552,7 +509,7 @@ test_register(void)
 	none(s);
 	g_assert_cmpuint(CNT(s, drop_p2_reg_unauthorised), ==, 1);
 	outp_free(req);
-	route(s, PB, 56, LL_B);
+	tn_route(s, PB, 56, LL_B);
 
 	/* termination: both sides back to the link-wide key */
 	g_assert_cmpint(p2_deregister(b, b_s), ==, 0);

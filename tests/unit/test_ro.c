@@ -9,6 +9,7 @@
  * aero_node_recv. Independent of the role code being written beside it.
  */
 #include "testutil.h"
+#include "../sim/nodefix.h"
 #include "../../core/src/node.h"
 #include "../../core/src/ro.h"
 
@@ -44,50 +45,6 @@ static const struct aero_loc LOC_R = {4, {192, 0, 2, 3}, 8060};
 static const struct aero_loc LOC_B = {4, {198, 51, 100, 10}, 49152};
 static const struct aero_loc LOC_D = {4, {203, 0, 113, 20}, 50000};
 
-static void
-collect_route(struct aero_node *n, struct fib_entry *e, void *arg)
-{
-	(void)n;
-	g_ptr_array_add(arg, g_memdup2(e, sizeof *e));
-}
-
-static void
-fib_clear(aero_node *n)
-{
-	GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
-	fib_foreach(n, collect_route, v);
-	for (guint i = 0; i < v->len; i++) {
-		struct fib_entry *e = g_ptr_array_index(v, i);
-		fib_del(n, &e->prefix, e->plen, NULL);
-	}
-	g_ptr_array_unref(v);
-}
-
-static void
-route(aero_node *n, const char *p, uint8_t plen, const char *via)
-{
-	struct aero_in6 a = tu_in6(p);
-	struct fib_nh nh = {.kind = NH_NEIGHBOR, .ll = tu_in6(via)};
-	g_assert_nonnull(fib_add(n, &a, plen, &nh, FIB_ORIGIN_STATIC));
-}
-
-static struct nce *
-nb(aero_node *n, const char *ll, struct aero_loc loc, enum nce_kind k)
-{
-	struct aero_in6 a = tu_in6(ll);
-	struct nce *e = nce_create(n, &a, &loc, k);
-	g_assert_nonnull(e);
-	e->kind = k;
-	return e;
-}
-
-static void
-drain(aero_node *n)
-{
-	struct aero_out o;
-	while (aero_node_poll(n, &o) == 1)
-		;
-}
 
 static aero_node *
 mk_router(enum aero_role role, struct aero_loc self, uint32_t id)
@@ -104,8 +61,8 @@ mk_router(enum aero_role role, struct aero_loc self, uint32_t id)
 		c.pools[0].deleg_len = 56;
 	}
 	g_assert_cmpint(aero_node_new(&n, &c, &cbs, NULL, now), ==, 0);
-	drain(n);
-	fib_clear(n);
+	tn_drain(n);
+	tn_fib_clear(n);
 	return n;
 }
 
@@ -123,12 +80,12 @@ mk_client(struct aero_loc self, const char *ll, struct aero_loc srv,
 	c.prl[0].loc = srv;
 	c.prl[0].id = srv_id;
 	g_assert_cmpint(aero_node_new(&n, &c, &cbs, NULL, now), ==, 0);
-	drain(n);
+	tn_drain(n);
 	n->ll = tu_in6(ll);
 	char sll[32];
 	g_snprintf(sll, sizeof sll, "fe80::%x", srv_id);
-	nb(n, sll, srv, NCE_SERVER);
-	drain(n);
+	tn_nce(n, sll, srv, NCE_SERVER);
+	tn_drain(n);
 	return n;
 }
 
@@ -272,11 +229,11 @@ net_up(struct net *t, size_t payload)
 {
 	now = 1000 * AERO_SEC;
 	t->s = mk_router(AERO_ROLE_SERVER, LOC_S, 1);
-	t->s_b = nb(t->s, LL_B, LOC_B, NCE_CLIENT);
-	t->s_d = nb(t->s, LL_D, LOC_D, NCE_CLIENT);
-	route(t->s, PB, 56, LL_B);
-	route(t->s, PD, 56, LL_D);
-	drain(t->s);
+	t->s_b = tn_nce(t->s, LL_B, LOC_B, NCE_CLIENT);
+	t->s_d = tn_nce(t->s, LL_D, LOC_D, NCE_CLIENT);
+	tn_route(t->s, PB, 56, LL_B);
+	tn_route(t->s, PD, 56, LL_D);
+	tn_drain(t->s);
 	t->b = mk_client(LOC_B, LL_B, LOC_S, 1);
 	t->d = mk_client(LOC_D, LL_D, LOC_S, 1);
 	t->len = data_pkt(t->pkt, sizeof t->pkt, PB "1", PD "1", payload);
@@ -474,7 +431,7 @@ test_server_redirect(void)
 	fib_del(t.s, &(struct aero_in6){0}, 0, NULL);
 	struct aero_in6 pd = tu_in6(PD);
 	fib_del(t.s, &pd, 56, NULL);
-	route(t.s, PD, 56, LL_B);
+	tn_route(t.s, PD, 56, LL_B);
 	deliver(t.s, red, nat);
 	none(t.s);
 	g_assert_cmpuint(CNT(t.s, drop_ro_unauthorised), ==, 1);
@@ -708,7 +665,7 @@ test_bad_input(void)
 	t.len = data_pkt(t.pkt, sizeof t.pkt, PB "1", "2001:db8:2000:3001::1", 10);
 	struct aero_in6 p2 = tu_in6("2001:db8:2000:3000::");
 	fib_del(t.s, &p2, 56, NULL);
-	route(t.s, "2001:db8:2000:3000::", 48, LL_D);
+	tn_route(t.s, "2001:db8:2000:3000::", 48, LL_D);
 	outp_free(pre);
 	pre = server_predirect(&t);
 	deliver(t.d, pre, LOC_S);
@@ -727,19 +684,19 @@ test_multi_server(void)
 	aero_node *s1 = mk_router(AERO_ROLE_SERVER, LOC_S, 1);
 	aero_node *s2 = mk_router(AERO_ROLE_SERVER, LOC_S2, 2);
 	aero_node *r = mk_router(AERO_ROLE_RELAY, LOC_R, 3);
-	struct nce *s1_b = nb(s1, LL_B, LOC_B, NCE_CLIENT);
-	struct nce *s1_r = nb(s1, "fe80::3", LOC_R, NCE_RELAY);
-	route(s1, PB, 56, LL_B);
-	route(s1, "::", 0, "fe80::3");
-	nb(s2, LL_D, LOC_D, NCE_CLIENT);
-	nb(s2, "fe80::3", LOC_R, NCE_RELAY);
-	route(s2, PD, 56, LL_D);
-	route(s2, "::", 0, "fe80::3");
-	nb(r, "fe80::1", LOC_S, NCE_SERVER);
-	nb(r, "fe80::2", LOC_S2, NCE_SERVER);
-	route(r, PB, 56, "fe80::1");
-	route(r, PD, 56, "fe80::2");
-	drain(s1); drain(s2); drain(r);
+	struct nce *s1_b = tn_nce(s1, LL_B, LOC_B, NCE_CLIENT);
+	struct nce *s1_r = tn_nce(s1, "fe80::3", LOC_R, NCE_RELAY);
+	tn_route(s1, PB, 56, LL_B);
+	tn_route(s1, "::", 0, "fe80::3");
+	tn_nce(s2, LL_D, LOC_D, NCE_CLIENT);
+	tn_nce(s2, "fe80::3", LOC_R, NCE_RELAY);
+	tn_route(s2, PD, 56, LL_D);
+	tn_route(s2, "::", 0, "fe80::3");
+	tn_nce(r, "fe80::1", LOC_S, NCE_SERVER);
+	tn_nce(r, "fe80::2", LOC_S2, NCE_SERVER);
+	tn_route(r, PB, 56, "fe80::1");
+	tn_route(r, PD, 56, "fe80::2");
+	tn_drain(s1); tn_drain(s2); tn_drain(r);
 	aero_node *b = mk_client(LOC_B, LL_B, LOC_S, 1);
 	aero_node *d = mk_client(LOC_D, LL_D, LOC_S2, 2);
 

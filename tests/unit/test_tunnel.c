@@ -9,6 +9,7 @@
  * FIB entries, so they do not depend on the role code.
  */
 #include "testutil.h"
+#include "../sim/nodefix.h"
 #include "../../core/src/node.h"
 
 #include <string.h>
@@ -32,29 +33,6 @@ static const struct aero_callbacks cbs = {.rand = rnd};
 static const uint8_t KEY[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
                                 14, 15, 16, 17, 18, 19, 20};
 
-static void
-collect_route(struct aero_node *n, struct fib_entry *e, void *arg)
-{
-	(void)n;
-	g_ptr_array_add(arg, g_memdup2(e, sizeof *e));
-}
-
-/* Remove the routes a role's start() may have installed (a Relay's
- * default route to the outside): the tests install their own. */
-static void
-fib_clear(aero_node *n)
-{
-	GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
-
-	fib_foreach(n, collect_route, v);
-	for (guint i = 0; i < v->len; i++) {
-		struct fib_entry *e = g_ptr_array_index(v, i);
-		g_assert_cmpint(fib_del(n, &e->prefix, e->plen, NULL), ==, 0);
-	}
-	g_assert_cmpuint(fib_count(n), ==, 0);
-	g_ptr_array_unref(v);
-}
-
 static aero_node *
 mk_node(enum aero_profile prof, struct aero_loc self, uint32_t id,
         const uint8_t *key, uint16_t mtu)
@@ -73,7 +51,7 @@ mk_node(enum aero_profile prof, struct aero_loc self, uint32_t id,
 		c.icv_key_len = 20;
 	}
 	g_assert_cmpint(aero_node_new(&n, &c, &cbs, NULL, 0), ==, 0);
-	fib_clear(n);
+	tn_fib_clear(n);
 	return n;
 }
 
