@@ -508,6 +508,7 @@ class Run:
         elif tr["type"] == "ping":
             iv = max(0.2, tr.get("interval", 1) * self.scale) if self.scale < 1 else tr.get("interval", 1)
             cnt = max(1, int(dur / iv))
+            self.ping_iv[k] = iv
             p = self.hosts[src].popen(["ping", "-6", "-n", "-D", "-O", "-i", str(iv), "-c", str(cnt),
                                        "-s", str(tr.get("size", 56)), daddr],
                                       stdout=open(os.path.join(fl, f"flow{k}-ping.txt"), "w"),
@@ -530,6 +531,7 @@ class Run:
     def run_timeline(self):
         acts = self.plan()
         self.flows = {}
+        self.ping_iv = {}
         self.flow_notes = {}
         i = 0
         last_progress = 0
@@ -615,13 +617,25 @@ class Run:
                     sent.add(int(m.group(1)))
                 mt = re.search(r"(\d+) packets transmitted", txt)
                 n_tx = int(mt.group(1)) if mt else len(sent)
+                # times since t = 0: an answered request left rtt before
+                # its reply; an unanswered one one interval after the
+                # previous request (ping -i)
+                iv = self.ping_iv.get(k, tr.get("interval", 1))
+                t_tx = {s_: ts - rtt / 1e3 - self.t0_wall for s_, (ts, rtt) in got.items()}
+                ref = min(t_tx) if t_tx else None
+
+                def tx_time(s_):
+                    if s_ in t_tx:
+                        return round(t_tx[s_], 6)
+                    return None if ref is None else round(t_tx[ref] + (s_ - ref) * iv, 6)
                 for s_ in range(1, n_tx + 1):
-                    lines.append({"t": None, "flow": k, "seq": s_, "dir": "tx", "node": tr["from"],
-                                  "bytes": tr.get("size", 56)})
+                    lines.append({"t": tx_time(s_), "flow": k, "seq": s_, "dir": "tx",
+                                  "node": tr["from"], "bytes": tr.get("size", 56)})
                 rtts = sorted(v[1] for v in got.values())
                 for s_, (ts, rtt) in sorted(got.items()):
-                    lines.append({"t": None, "flow": k, "seq": s_, "dir": "rx", "node": tr["from"],
-                                  "bytes": tr.get("size", 56), "rtt": round(rtt / 1e3, 6)})
+                    lines.append({"t": round(ts - self.t0_wall, 6), "flow": k, "seq": s_,
+                                  "dir": "rx", "node": tr["from"], "bytes": tr.get("size", 56),
+                                  "rtt": round(rtt / 1e3, 6)})
                 st.update(sent=n_tx, received=len(got),
                           delivery_ratio=round(len(got) / n_tx, 4) if n_tx else None,
                           rtt_ms_median=rtts[len(rtts) // 2] if rtts else None)
@@ -632,10 +646,7 @@ class Run:
                 except Exception as e:  # noqa
                     st["note"] = f"iperf3 gave no result ({type(e).__name__})"
             stats[k] = st
-        # ping lines carry no monotonic t (ping -D is wall clock): convert
-        for l in lines:
-            if l["t"] is None:
-                l["t"] = None
+        # lines without a time (a ping flow with no reply at all) go last
         with open(os.path.join(self.out, "flows.jsonl"), "w") as fo:
             for l in sorted((l for l in lines if l["t"] is not None), key=lambda x: x["t"]):
                 fo.write(json.dumps(l) + "\n")
@@ -763,6 +774,8 @@ class Run:
         self.calibrate()
         self.bird()
         self.t0 = time.monotonic_ns()  # t = 0: the AERO nodes start
+        # the wall-clock time of t = 0 (ping -D prints wall-clock stamps)
+        self.t0_wall = time.time()
         for name, nd in self.nodes.items():
             self.capture(name, aero_too=False)
         for name, nd in self.nodes.items():
