@@ -75,11 +75,11 @@ AeroRouteBus::GetTypeId()
             .SetParent<Object>()
             .SetGroupName("Aero")
             .AddConstructor<AeroRouteBus>()
-            .AddAttribute("Delay",
-                          "One-way delay of the modelled iBGP session between a Server and "
-                          "every other Server and Relay",
+            .AddAttribute("HoldTime",
+                          "How long after a member's session drops (crash) its peers "
+                          "withdraw the routes it announced (session-loss detection)",
                           TimeValue(MilliSeconds(10)),
-                          MakeTimeAccessor(&AeroRouteBus::m_delay),
+                          MakeTimeAccessor(&AeroRouteBus::m_holdTime),
                           MakeTimeChecker());
     return tid;
 }
@@ -98,6 +98,67 @@ AeroRouteBus::RibKey::operator<(const RibKey& o) const
     return std::memcmp(p.prefix.b, o.p.prefix.b, 16) < 0;
 }
 
+std::vector<uint8_t>
+AeroRouteBus::Encode(bool add, const aero_peer& server, const std::vector<aero_prefix>& ps)
+{
+    std::vector<uint8_t> m(27 + 17 * ps.size(), 0);
+    m[0] = 1;
+    m[1] = add ? 1 : 2;
+    m[2] = (uint8_t)(ps.size() >> 8);
+    m[3] = (uint8_t)ps.size();
+    m[4] = server.loc.family;
+    m[5] = (uint8_t)(server.loc.port >> 8);
+    m[6] = (uint8_t)server.loc.port;
+    std::memcpy(&m[7], server.loc.ip, 16);
+    m[23] = (uint8_t)(server.id >> 24);
+    m[24] = (uint8_t)(server.id >> 16);
+    m[25] = (uint8_t)(server.id >> 8);
+    m[26] = (uint8_t)server.id;
+    size_t o = 27;
+    for (auto& p : ps)
+    {
+        m[o] = p.plen;
+        std::memcpy(&m[o + 1], p.prefix.b, 16);
+        o += 17;
+    }
+    return m;
+}
+
+bool
+AeroRouteBus::Decode(const uint8_t* b, size_t len, bool& add, aero_peer& server,
+                     std::vector<aero_prefix>& ps)
+{
+    if (len < 27 || b[0] != 1 || (b[1] != 1 && b[1] != 2))
+    {
+        return false;
+    }
+    size_t n = (size_t)b[2] << 8 | b[3];
+    if (len != 27 + 17 * n)
+    {
+        return false;
+    }
+    add = b[1] == 1;
+    std::memset(&server, 0, sizeof server);
+    server.loc.family = b[4];
+    server.loc.port = (uint16_t)(b[5] << 8 | b[6]);
+    std::memcpy(server.loc.ip, b + 7, 16);
+    server.id = (uint32_t)b[23] << 24 | (uint32_t)b[24] << 16 | (uint32_t)b[25] << 8 | b[26];
+    ps.clear();
+    for (size_t i = 0; i < n; i++)
+    {
+        aero_prefix p;
+        std::memset(&p, 0, sizeof p);
+        p.plen = b[27 + 17 * i];
+        if (p.plen > 128)
+        {
+            return false;
+        }
+        std::memcpy(p.prefix.b, b + 28 + 17 * i, 16);
+        ps.push_back(p);
+    }
+    return true;
+}
+
 void
 AeroRouteBus::Join(Ptr<AeroApplication> app)
 {
@@ -106,10 +167,21 @@ AeroRouteBus::Join(Ptr<AeroApplication> app)
 
 void
 AeroRouteBus::Send(Ptr<AeroApplication> to, Ptr<AeroApplication> from, bool add,
-                   const aero_prefix& p)
+                   const std::vector<aero_prefix>& ps)
 {
-    m_messages++;
-    Simulator::Schedule(m_delay, &AeroApplication::RouteUpdate, to, add, p, from->GetPeer());
+    if (ps.empty())
+    {
+        return;
+    }
+    /* at most 64 prefixes (1115 bytes) per UPDATE: no fragmentation */
+    for (size_t i = 0; i < ps.size(); i += 64)
+    {
+        std::vector<aero_prefix> part(ps.begin() + i, ps.begin() + std::min(ps.size(), i + 64));
+        if (from->SendIbgp(to->GetLocator(), Encode(add, from->GetPeer(), part)))
+        {
+            m_messages++;
+        }
+    }
 }
 
 void
@@ -128,7 +200,7 @@ AeroRouteBus::Update(Ptr<AeroApplication> from, bool add, const aero_prefix& p)
     {
         if (m != from)
         {
-            Send(m, from, add, p);
+            Send(m, from, add, {p});
         }
     }
 }
@@ -136,7 +208,9 @@ AeroRouteBus::Update(Ptr<AeroApplication> from, bool add, const aero_prefix& p)
 void
 AeroRouteBus::SessionDown(Ptr<AeroApplication> app)
 {
-    /* the session drops: everything app announced is withdrawn */
+    /* the session drops: its peers withdraw everything app announced once
+     * they notice (HoldTime); no packet, the Server is gone */
+    aero_peer server = app->GetPeer();
     for (auto it = m_rib.begin(); it != m_rib.end();)
     {
         if (it->second == app)
@@ -145,7 +219,8 @@ AeroRouteBus::SessionDown(Ptr<AeroApplication> app)
             {
                 if (m != app)
                 {
-                    Send(m, app, false, it->first.p);
+                    Simulator::Schedule(m_holdTime, &AeroApplication::RouteUpdate, m, false,
+                                        it->first.p, server);
                 }
             }
             m_stash[app->GetNode()->GetId()].push_back(it->first.p);
@@ -171,13 +246,30 @@ AeroRouteBus::SessionUp(Ptr<AeroApplication> app, bool keptState)
             Update(app, true, p);
         }
     }
-    /* session re-established: app gets the whole RIB of the others */
+    /* session re-established: every other Server sends app its routes
+     * (the RIB is ordered by Server, so one UPDATE per Server) */
+    Ptr<AeroApplication> cur;
+    std::vector<aero_prefix> ps;
     for (auto& e : m_rib)
     {
-        if (e.second != app)
+        if (e.second == app)
         {
-            Send(app, e.second, true, e.first.p);
+            continue;
         }
+        if (e.second != cur)
+        {
+            if (cur)
+            {
+                Send(app, cur, true, ps);
+            }
+            cur = e.second;
+            ps.clear();
+        }
+        ps.push_back(e.first.p);
+    }
+    if (cur)
+    {
+        Send(app, cur, true, ps);
     }
 }
 
@@ -444,6 +536,78 @@ void
 AeroApplication::OpenSocket()
 {
     m_socket = SocketFor(m_cfg.self.port);
+    if (m_bus && (m_cfg.role == AERO_ROLE_SERVER || m_cfg.role == AERO_ROLE_RELAY))
+    {
+        /* the iBGP session endpoint: UDP port 179 on the locator address */
+        m_ibgp = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+        int rc;
+        if (m_cfg.self.family == 4)
+        {
+            rc = m_ibgp->Bind(InetSocketAddress(Ipv4Address::Deserialize(m_cfg.self.ip),
+                                                AeroRouteBus::kPort));
+        }
+        else
+        {
+            rc = m_ibgp->Bind(Inet6SocketAddress(Ipv6Address(const_cast<uint8_t*>(m_cfg.self.ip)),
+                                                 AeroRouteBus::kPort));
+        }
+        if (rc != 0)
+        {
+            NS_LOG_WARN(m_name << ": cannot bind the iBGP socket");
+        }
+        m_ibgp->SetRecvCallback(MakeCallback(&AeroApplication::HandleIbgp, this));
+    }
+}
+
+bool
+AeroApplication::SendIbgp(const aero_loc& to, const std::vector<uint8_t>& msg)
+{
+    if (!m_running || !m_ibgp || to.family != m_cfg.self.family)
+    {
+        return false;
+    }
+    Ptr<Packet> p = Create<Packet>(msg.data(), msg.size());
+    int rc;
+    if (to.family == 4)
+    {
+        rc = m_ibgp->SendTo(p, 0, InetSocketAddress(Ipv4Address::Deserialize(to.ip), AeroRouteBus::kPort));
+    }
+    else
+    {
+        rc = m_ibgp->SendTo(p,
+                            0,
+                            Inet6SocketAddress(Ipv6Address(const_cast<uint8_t*>(to.ip)),
+                                               AeroRouteBus::kPort));
+    }
+    return rc >= 0;
+}
+
+void
+AeroApplication::HandleIbgp(Ptr<Socket> s)
+{
+    Address from;
+    Ptr<Packet> p;
+    while ((p = s->RecvFrom(from)))
+    {
+        if (!m_running || !m_core)
+        {
+            continue;
+        }
+        std::vector<uint8_t> buf(p->GetSize());
+        p->CopyData(buf.data(), buf.size());
+        bool add;
+        aero_peer server;
+        std::vector<aero_prefix> ps;
+        if (!AeroRouteBus::Decode(buf.data(), buf.size(), add, server, ps))
+        {
+            NS_LOG_WARN(m_name << ": malformed iBGP UPDATE (" << buf.size() << " bytes)");
+            continue;
+        }
+        for (auto& pfx : ps)
+        {
+            RouteUpdate(add, pfx, server);
+        }
+    }
 }
 
 Ptr<Socket>
@@ -498,6 +662,12 @@ AeroApplication::CloseSockets()
         e.second->Close();
     }
     m_extraSockets.clear();
+    if (m_ibgp)
+    {
+        m_ibgp->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_ibgp->Close();
+        m_ibgp = nullptr;
+    }
 }
 
 void

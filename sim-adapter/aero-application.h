@@ -18,7 +18,8 @@
  *  - core events become ns-3 actions: ADDR_ADD/DEL -> IPv6 addresses,
  *    ROUTE_ADD/DEL -> Ipv6StaticRouting (BLACKHOLE routes are left to the
  *    core, which drops those packets itself), NAME_QUERY -> AeroNameTable,
- *    ROUTE_ANNOUNCE/WITHDRAW of a Server -> AeroRouteBus (the iBGP model),
+ *    ROUTE_ANNOUNCE/WITHDRAW of a Server -> AeroRouteBus (iBGP UPDATE
+ *    packets to UDP port 179 of the other Servers and Relays),
  *    and every event fires the trace sources.
  */
 #ifndef AERO_SIM_AERO_APPLICATION_H
@@ -61,22 +62,42 @@ class AeroNameTable : public Object
 
 /*
  * The model of the iBGP mesh between Servers and Relays. A Server's
- * ROUTE_ANNOUNCE/WITHDRAW is applied with aero_node_route_update on every
- * other member after Delay (one session hop, no packets on the underlay).
- * The bus keeps the RIB (prefix -> Server): when a Server's session goes
- * down (crash) its routes are withdrawn everywhere after Delay; when a
- * member comes back it receives the whole RIB again, and a Server that
- * kept its state re-announces its routes.
+ * ROUTE_ANNOUNCE/WITHDRAW becomes one UPDATE message, a UDP packet on the
+ * underlay from the Server's locator address to port AeroRouteBus::kPort
+ * (179) on the locator address of every other member (Relays and Servers);
+ * the member's iBGP socket applies it with aero_node_route_update when it
+ * arrives. Wire format (network byte order):
+ *   0      version (1)
+ *   1      op: 1 = announce, 2 = withdraw
+ *   2..3   N, number of prefixes
+ *   4      server locator family (4/6)
+ *   5..6   server locator port
+ *   7..22  server locator address (IPv4 in the first 4 bytes)
+ *   23..26 server id
+ *   27..   N x (plen, 16-byte prefix)
+ * The bus is the session bookkeeping, not a transport: it keeps the RIB
+ * (prefix -> Server) and who is up. When a member's session goes down
+ * (crash) its peers notice after HoldTime and withdraw its routes locally
+ * (no packet, as BGP on session loss); when a member comes back every
+ * other Server sends it its routes again (one UPDATE per Server), and a
+ * Server that kept its state announces its routes again.
  */
 class AeroRouteBus : public Object
 {
   public:
+    static const uint16_t kPort = 179;
     static TypeId GetTypeId();
     void Join(Ptr<AeroApplication> app);
     void Update(Ptr<AeroApplication> from, bool add, const aero_prefix& p);
     void SessionDown(Ptr<AeroApplication> app);
     void SessionUp(Ptr<AeroApplication> app, bool keptState);
+    /* UPDATE packets sent */
     uint64_t GetMessages() const { return m_messages; }
+    /* Encode / decode one UPDATE (false: malformed). */
+    static std::vector<uint8_t> Encode(bool add, const aero_peer& server,
+                                       const std::vector<aero_prefix>& ps);
+    static bool Decode(const uint8_t* b, size_t len, bool& add, aero_peer& server,
+                       std::vector<aero_prefix>& ps);
 
   private:
     struct RibKey
@@ -86,11 +107,11 @@ class AeroRouteBus : public Object
         bool operator<(const RibKey& o) const;
     };
     void Send(Ptr<AeroApplication> to, Ptr<AeroApplication> from, bool add,
-              const aero_prefix& p);
+              const std::vector<aero_prefix>& ps);
     std::vector<Ptr<AeroApplication>> m_members;
     std::map<RibKey, Ptr<AeroApplication>> m_rib;
     std::map<uint32_t, std::vector<aero_prefix>> m_stash; /* routes of a down session */
-    Time m_delay;
+    Time m_holdTime;
     uint64_t m_messages = 0;
 };
 
@@ -144,8 +165,10 @@ class AeroApplication : public Application
      * shipped scenarios, so the Relay takes them off its outside devices
      * before the IPv6 stack forwards them. */
     void InjectTunnel(uint32_t ifindex, Ptr<const Packet> p);
-    /* Called by the route bus. */
+    /* Called by the route bus (session loss) and by the iBGP socket. */
     void RouteUpdate(bool add, aero_prefix p, aero_peer server);
+    /* Send one iBGP UPDATE to a peer's locator address (false: not sent). */
+    bool SendIbgp(const aero_loc& to, const std::vector<uint8_t>& msg);
     aero_peer GetPeer() const;
 
     /* One line of log from the core (level as syslog). */
@@ -163,6 +186,7 @@ class AeroApplication : public Application
     void CloseSockets();
     Ptr<Socket> SocketFor(uint16_t port);
     void HandleRead(Ptr<Socket> s);
+    void HandleIbgp(Ptr<Socket> s);
     bool AeroSend(Ptr<Packet> p, const Address& src, const Address& dst,
                   uint16_t proto, uint32_t ifindex);
     void TunnelIn(uint32_t ifindex, const std::vector<uint8_t>& pkt);
@@ -188,6 +212,7 @@ class AeroApplication : public Application
     std::deque<std::pair<uint32_t, std::vector<uint8_t>>> m_pending;
     std::string m_name;
     Ptr<Socket> m_socket;
+    Ptr<Socket> m_ibgp; /* Servers/Relays: the iBGP socket (port 179) */
     std::map<uint16_t, Ptr<Socket>> m_extraSockets;
     Ptr<VirtualNetDevice> m_aero;
     std::vector<Ptr<VirtualNetDevice>> m_downstream;

@@ -28,7 +28,8 @@
  *    default route via a Relay on that network. A Relay has IPv6 with its
  *    native address on every network that has a correspondent, IPv6
  *    forwarding on and its aggregates routed to aero0.
- *  - Route distribution: AeroRouteBus (iBGP model, delay BgpDelay = 10 ms).
+ *  - Route distribution: AeroRouteBus (iBGP UPDATEs as UDP packets to port
+ *    179 on the underlay; session loss noticed after HoldTime = 10 ms).
  */
 #include "aero-application.h"
 #include "aero-channel.h"
@@ -2068,7 +2069,7 @@ Run::Finish(const std::string& startedUtc, double wall)
                 cp, cb, up, ub, bus->GetMessages());
     g_string_append(js, "  \"notes\": [\"wired links: jitter uniform in +-jitter per frame (may reorder, as the emulation)\", "
                         "\"MANET: loss grows linearly with distance to loss_at_range at the range edge\", "
-                        "\"iBGP: the AeroRouteBus model, not packets\"]\n}\n");
+                        "\"iBGP: UPDATEs are UDP packets (port 179) on the underlay, without retransmission; session loss is noticed after HoldTime\"]\n}\n");
     g_file_set_contents((outDir + "/summary.json").c_str(), js->str, js->len, nullptr);
     g_string_free(js, TRUE);
     std::printf("results in %s\n", outDir.c_str());
