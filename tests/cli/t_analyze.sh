@@ -143,7 +143,7 @@ for r, tag in zip(rows, ("loss=0-", "loss=0.05-")):
     assert len(v) == 2, v
     mean = sum(v) / 2
     hw = 12.706 * abs(v[0] - v[1]) / math.sqrt(2) / math.sqrt(2)
-    # summary.json rounds each run's PDR; the t factor (12.706) magnifies
+    # summary.json rounds the PDR of each run; the t factor (12.706) magnifies
     # that rounding in the half-width
     near(r["mean"], mean, 1e-5); near(r["ci95"], hw, 1e-4)
 assert rows[1]["mean"] < rows[0]["mean"], "5 % loss should deliver less"'
