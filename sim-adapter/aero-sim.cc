@@ -413,6 +413,23 @@ class AeroFlowApp : public Application
         }
         m_udp->SendTo(p, 0, InetSocketAddress(dst, kFlowPortBase + flow));
     }
+    /* An echo reply's payload starts with the request's (4 bytes, seq,
+     * send time in ns) as written by the sender: log the round trip. */
+    void LogEcho(const uint8_t* b, uint32_t size)
+    {
+        uint32_t seq = 0;
+        uint64_t t = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            seq = seq << 8 | b[4 + i];
+        }
+        for (int i = 0; i < 8; i++)
+        {
+            t = t << 8 | b[8 + i];
+        }
+        double rtt = (Simulator::Now().GetNanoSeconds() - (int64_t)t) / 1e9;
+        g_run->LogFlow(flow, seq, "rx", from, size, rtt, false, "rtt", rtt);
+    }
     void EchoReply4(Ptr<Socket> s)
     {
         Ptr<Packet> p;
@@ -435,18 +452,7 @@ class AeroFlowApp : public Application
             }
             std::vector<uint8_t> b(rep.GetDataSize());
             rep.GetData(b.data());
-            uint32_t seq = 0;
-            uint64_t t = 0;
-            for (int i = 0; i < 4; i++)
-            {
-                seq = seq << 8 | b[4 + i];
-            }
-            for (int i = 0; i < 8; i++)
-            {
-                t = t << 8 | b[8 + i];
-            }
-            double rtt = (Simulator::Now().GetNanoSeconds() - (int64_t)t) / 1e9;
-            g_run->LogFlow(flow, seq, "rx", from, (uint32_t)b.size(), rtt, false, "rtt", rtt);
+            LogEcho(b.data(), (uint32_t)b.size());
         }
     }
     void EchoReply(Ptr<Socket> s)
@@ -471,18 +477,7 @@ class AeroFlowApp : public Application
             }
             uint8_t b[16];
             p->CopyData(b, 16);
-            uint32_t seq = 0;
-            uint64_t t = 0;
-            for (int i = 0; i < 4; i++)
-            {
-                seq = seq << 8 | b[4 + i];
-            }
-            for (int i = 0; i < 8; i++)
-            {
-                t = t << 8 | b[8 + i];
-            }
-            double rtt = (Simulator::Now().GetNanoSeconds() - (int64_t)t) / 1e9;
-            g_run->LogFlow(flow, seq, "rx", from, p->GetSize(), rtt, false, "rtt", rtt);
+            LogEcho(b, p->GetSize());
         }
     }
 
