@@ -48,3 +48,21 @@ tn_drain(aero_node *n)
 	while (aero_node_poll(n, &o) == 1)
 		;
 }
+
+void
+tn_advance(aero_node *n, aero_tstamp *now, aero_duration d,
+           void (*drain)(void *user), void *user)
+{
+	aero_tstamp end = *now + d;
+	for (;;) {
+		aero_tstamp dl = aero_node_deadline(n);
+		if (dl == AERO_TSTAMP_NONE || dl > end)
+			break;
+		*now = dl > *now ? dl : *now;
+		aero_node_timeout(n, *now);
+		drain(user);
+	}
+	*now = end;
+	aero_node_timeout(n, *now);
+	drain(user);
+}

@@ -17,6 +17,11 @@ void tn_route(aero_node *n, const char *p, uint8_t plen, const char *via);
 /* A neighbour entry of kind k at loc (asserts). */
 struct nce *tn_nce(aero_node *n, const char *ll, struct aero_loc loc,
                    enum nce_kind k);
+/* Advance *now by d, running every timer due on the way (each at its own
+ * deadline) and once at the end; after each call drain(user) takes the
+ * outputs. */
+void tn_advance(aero_node *n, aero_tstamp *now, aero_duration d,
+                void (*drain)(void *user), void *user);
 /* Poll and drop every pending output. */
 void tn_drain(aero_node *n);
 

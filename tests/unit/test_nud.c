@@ -1,5 +1,6 @@
 /* Neighbour unreachability detection (core/src/nud.c), on a Server node. */
 #include "testutil.h"
+#include "../sim/nodefix.h"
 #include "../../core/src/node.h"
 #include "../../core/src/nud.h"
 
@@ -81,20 +82,15 @@ fx_stop(struct fx *f)
 }
 
 static void
+drain_cb(void *f)
+{
+	fx_drain(f);
+}
+
+static void
 fx_advance(struct fx *f, aero_duration d)
 {
-	aero_tstamp end = f->now + d;
-	for (;;) {
-		aero_tstamp dl = aero_node_deadline(f->n);
-		if (dl == AERO_TSTAMP_NONE || dl > end)
-			break;
-		f->now = dl > f->now ? dl : f->now;
-		aero_node_timeout(f->n, f->now);
-		fx_drain(f);
-	}
-	f->now = end;
-	aero_node_timeout(f->n, f->now);
-	fx_drain(f);
+	tn_advance(f->n, &f->now, d, drain_cb, f);
 }
 
 static void

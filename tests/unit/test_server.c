@@ -1,6 +1,7 @@
 /* The Server (VBG) role (core/src/role_server.c), driven with hand-built
  * DHCPv6 / ND / data packets through aero_node_recv. */
 #include "testutil.h"
+#include "../sim/nodefix.h"
 #include "../../core/src/node.h"
 #include "../../core/src/pool.h"
 
@@ -127,20 +128,15 @@ fx_stop(struct fx *f)
 }
 
 static void
+drain_cb(void *f)
+{
+	fx_drain(f);
+}
+
+static void
 fx_advance(struct fx *f, aero_duration d)
 {
-	aero_tstamp end = f->now + d;
-	for (;;) {
-		aero_tstamp dl = aero_node_deadline(f->n);
-		if (dl == AERO_TSTAMP_NONE || dl > end)
-			break;
-		f->now = dl > f->now ? dl : f->now;
-		aero_node_timeout(f->n, f->now);
-		fx_drain(f);
-	}
-	f->now = end;
-	aero_node_timeout(f->n, f->now);
-	fx_drain(f);
+	tn_advance(f->n, &f->now, d, drain_cb, f);
 }
 
 static uint64_t
