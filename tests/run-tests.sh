@@ -26,7 +26,8 @@ failed_names=()
 count() { # $1 = name, $2 = file with TAP output, $3 = exit code
 	local p f s
 	p=$(grep -cE '^ok ' "$2" | head -1); s=$(grep -cE '^ok .*# (SKIP|skip)' "$2" | head -1)
-	f=$(grep -cE '^not ok ' "$2" | head -1)
+	# TAP: "not ok ... # TODO" is a known, reported failure, not counted
+	f=$(grep -E '^not ok ' "$2" | grep -cvE '# (TODO|todo)' | head -1)
 	p=$((p - s))
 	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $1 exited with status $3"; fi
 	if [ $((p + f + s)) -eq 0 ]; then f=1; echo "not ok - $1 ran no test"; fi
