@@ -28,6 +28,9 @@ missing facility.
 import argparse, datetime, hashlib, ipaddress, json, os, random, re, shutil
 import signal, subprocess, sys, time
 
+# Mininet's popen(shell=True) reads $SHELL; CI and sudo -i environments may lack it
+os.environ.setdefault("SHELL", "/bin/sh")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PORT_BASE_FLOW = 5001
@@ -349,7 +352,7 @@ class Run:
             a, b = members[0], members[1]
             dst = [f for f in self.nodes[b]["interfaces"] if f["network"] == net][0]["native6"]
             cnt = self.a.calib_count
-            p = self.hosts[a].popen(f"ping -6 -n -q -c {cnt} -i 0.02 -W 1 {dst}", shell=True,
+            p = self.hosts[a].popen(["ping", "-6", "-n", "-q", "-c", str(cnt), "-i", "0.02", "-W", "1", dst],
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             procs.append((net, nd, p, cnt))
         for net, nd, p, cnt in procs:
