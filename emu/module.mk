@@ -1,7 +1,7 @@
 # emu/: the emulation host. aerod (one process per emulated node hosting one
 # core node), aeroctl (its control client), aero-impair (the one user-space
 # link impairment: delay, jitter, loss on every emulated link, over NFQUEUE).
-DEB_PACKAGES += libjson-glib-dev libnetfilter-queue-dev libmnl-dev iptables \
+DEB_PACKAGES += libjson-glib-dev libnetfilter-queue-dev libmnl-dev iptables dnsmasq-base ndisc6 python3-scapy \
 	mininet openvswitch-switch iperf3 ethtool bird2 tcpdump iproute2
 
 EMU_CFLAGS = $(shell pkg-config --cflags json-glib-1.0 gio-unix-2.0)
@@ -15,7 +15,7 @@ TOOL_PROGS += $(BUILD)/aerod $(BUILD)/aeroctl $(BUILD)/aero-impair
 $(AEROD_OBJS) $(BUILD)/obj/emu/aeroctl.o: CFLAGS_ALL += $(EMU_CFLAGS) -Iscenarios/loader
 
 $(BUILD)/aerod: $(AEROD_OBJS) $(SCEN_LIB) $(CORE_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(EMU_LIBS) $(GLIB_LIBS) $(YAML_LIBS) $(MATH_LIBS) $(NETTLE_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(EMU_LIBS) $(GLIB_LIBS) $(YAML_LIBS) $(MATH_LIBS) $(NETTLE_LIBS) $(PCAP_LIBS)
 
 $(BUILD)/aeroctl: $(BUILD)/obj/emu/aeroctl.o
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(EMU_LIBS) $(GLIB_LIBS)

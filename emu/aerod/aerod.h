@@ -52,6 +52,8 @@ struct aerod_opts {
 	struct aerod_peermap peermap[AEROD_MAX_PEERMAP];
 	size_t n_peermap;
 	uint32_t seed;             /* --seed: only recorded */
+	char *dns;                 /* --dns ADDR[:PORT] (PRL name lookup) */
+	uint16_t prl_port;         /* port of Servers found by name [8060] */
 };
 
 struct aerod {
@@ -80,14 +82,15 @@ struct aerod {
 	bool shutting_down;
 	bool in_batch;             /* inside a burst of reads: outputs deferred */
 	guint drain_id;
-	uint64_t host_cnt[11];     /* see host_counter_names in main.c */
+	uint64_t host_cnt[14];     /* see host_counter_names in main.c */
 };
 
 enum {
 	HC_TUN_RX, HC_TUN_TX, HC_UDP_RX, HC_UDP_TX, HC_UDP_TX_ERR,
 	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ, HC_RELAY_RX, HC_RELAY_TX, HC_DS_RX,
+	HC_DNS_TX, HC_DNS_RX, HC_DNS_BAD,
 };
-extern const char *const aerod_host_counter_names[11];
+extern const char *const aerod_host_counter_names[14];
 
 /* main.c */
 uint64_t aerod_now(void);                  /* CLOCK_MONOTONIC ns */
@@ -142,6 +145,11 @@ int rtnl_dump_table(struct aerod *d, unsigned table,
 /* Relay: watch learn_table; calls aero_node_route_update. */
 int rtnl_monitor_open(struct aerod *d, GError **err);
 void rtnl_apply_event(struct aerod *d, const struct aero_event *ev);
+
+/* resolve.c: the PRL name lookup over DNS (AERO_EV_NAME_QUERY) */
+int resolve_init(struct aerod *d, GError **err); /* the server; no I/O */
+void resolve_query(struct aerod *d, const char *name);
+void resolve_close(void);
 
 /* ctl.c */
 int ctl_open(struct aerod *d, GError **err);

@@ -4,7 +4,8 @@
  * kernel.
  *
  * Emulation conventions (topologies/ follows the same rules):
- *  - a node's locator is the address of its first interface, port link.port;
+ *  - a node's locator is the address of its first interface, port link.port
+ *    (MANET: the loader's manet address, aero_scen_manet_addr);
  *  - a Server's or Relay's link-local ID is its node index + 1;
  *  - a Client's PRL: every Server, those sharing a network with the Client
  *    first (the underlay is routed: Servers and Relays forward);
@@ -20,6 +21,13 @@
 static struct aero_loc
 scen_loc(const struct aero_scenario *s, const struct aero_scen_node *n)
 {
+	if (s->manet_mode) { /* MANET: the loader's rule (aero_scen_manet_addr) */
+		struct aero_in6 a;
+		for (guint i = 0; i < s->nodes->len; i++)
+			if (g_ptr_array_index(s->nodes, i) == n && aero_scen_manet_addr(s, i, &a))
+				return aero_scen_loc(s, &a, s->link.port);
+		return (struct aero_loc){0};
+	}
 	const struct aero_scen_iface *f = &g_array_index(n->ifaces, struct aero_scen_iface, 0);
 	struct aero_loc l = {0};
 	if (s->family == AERO_FAMILY_IPV4)
@@ -90,9 +98,12 @@ aerod_config_from_scenario(struct aerod *d, GError **err)
 		aero_scenario_free(s);
 		return -1;
 	}
-	if (s->manet_mode || !n->ifaces || n->ifaces->len == 0) {
+	struct aero_in6 manet_a;
+	if (s->manet_mode ? !aero_scen_manet_addr(s, (unsigned)k, &manet_a)
+	                  : !n->ifaces || n->ifaces->len == 0) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		            "node '%s': MANET scenarios are not supported by the emulation yet",
+		            s->manet_mode ? "node '%s': the emulation runs IPv4 MANETs only"
+		                          : "node '%s' has no underlay interface",
 		            n->name);
 		aero_scenario_free(s);
 		return -1;
@@ -101,6 +112,7 @@ aerod_config_from_scenario(struct aerod *d, GError **err)
 	aero_config_default(c, role);
 	fill_link(c, s);
 	c->self = scen_loc(s, n);
+	d->o.prl_port = s->link.port; /* Servers found by name listen here */
 	g_strlcpy(d->name, n->name, sizeof d->name);
 	if (role != AERO_ROLE_CLIENT)
 		c->id = (uint32_t)k + 1;
@@ -167,6 +179,8 @@ aerod_config_check(struct aerod *d, GError **err)
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s", why);
 		return -1;
 	}
+	if (c->role == AERO_ROLE_CLIENT && c->n_prl == 0 && resolve_init(d, err) != 0)
+		return -1;
 	if (c->role == AERO_ROLE_CLIENT)
 		c->n_downstream = d->o.n_downstream;
 	if (c->role == AERO_ROLE_CLIENT && c->self.port == 0)

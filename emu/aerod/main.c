@@ -16,11 +16,13 @@
 
 #include "aerod.h"
 #include "aero/json.h"
+#include "aero/wire_ip.h"
 
-const char *const aerod_host_counter_names[11] = {
+const char *const aerod_host_counter_names[14] = {
 	"host_tun_rx", "host_tun_tx", "host_udp_rx", "host_udp_tx",
 	"host_udp_tx_err", "host_netlink_err", "host_tun_tx_err", "host_ctl_req",
 	"host_relay_rx", "host_relay_tx", "host_downstream_rx",
+	"host_dns_tx", "host_dns_rx", "host_dns_bad",
 };
 
 static int log_level = 6;
@@ -180,10 +182,7 @@ handle_event(struct aerod *d, const struct aero_event *e)
 	g_info("%s", aero_out_format(&o, buf, sizeof buf));
 	event_json(d, e);
 	if (e->type == AERO_EV_NAME_QUERY) {
-		/* No resolver yet: the scenario configures the PRL directly. */
-		g_warning("name query for %s: aerod has no resolver, answering none",
-		          e->name ? e->name : "?");
-		aero_node_name_answer(d->node, e->name, NULL, 0, aerod_now());
+		resolve_query(d, e->name ? e->name : "");
 		return;
 	}
 	if (e->type == AERO_EV_BINDING || e->type == AERO_EV_ROUTE_ANNOUNCE ||
@@ -341,7 +340,8 @@ static GOptionEntry entries[] = {
 	{"dhcp-relay-src", 0, 0, G_OPTION_ARG_STRING, &opt_dhcp_relay_src, "Server: own address the Relay-forwards leave from", "ADDR6"},
 	{"model", 0, 0, G_OPTION_ARG_STRING, &opt_model, "Client: host|router|hybrid", "M"},
 	{"prl", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_prl, "Client: a Server, ID@ADDR[:PORT] (repeat)", "ID@ADDR"},
-	{"prl-name", 0, 0, G_OPTION_ARG_STRING, &opt_prl_name, "Client: PRL DNS name", "NAME"},
+	{"prl-name", 0, 0, G_OPTION_ARG_STRING, &opt_prl_name, "Client: PRL DNS name (linkupnetworks.DOMAIN), resolved over DNS", "NAME"},
+	{"dns", 0, 0, G_OPTION_ARG_STRING, NULL, "Client: DNS server of the PRL name [first nameserver of /etc/resolv.conf]", "ADDR[:PORT]"},
 	{"pool", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_pool, "Server: PREFIX/LEN,DELEG_LEN (repeat)", "P"},
 	{"relay", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_relay, "Server: a Relay, ID@ADDR[:PORT] (repeat)", "ID@ADDR"},
 	{"aggregate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_aggregate, "Relay: PREFIX/LEN (repeat)", "P"},
@@ -561,6 +561,7 @@ static void
 cleanup(struct aerod *d)
 {
 	ctl_close(d);
+	resolve_close();
 	dhcprelay_close();
 	if (d->node)
 		aero_node_free(d->node);
@@ -595,6 +596,7 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "events")) e->arg_data = &d->o.events_path;
 		else if (!strcmp(e->long_name, "log")) e->arg_data = &d->o.log_path;
 		else if (!strcmp(e->long_name, "underlay")) e->arg_data = &d->o.underlay;
+		else if (!strcmp(e->long_name, "dns")) e->arg_data = &d->o.dns;
 		else if (!strcmp(e->long_name, "table")) e->arg_data = &d->o.table;
 		else if (!strcmp(e->long_name, "learn-table")) e->arg_data = &d->o.learn_table;
 		else if (!strcmp(e->long_name, "epoch-ns")) e->arg_data = &epoch;
@@ -647,8 +649,14 @@ main(int argc, char **argv)
 	}
 	g_log_set_default_handler(log_handler, NULL);
 
+	d->o.prl_port = (uint16_t)(opt_port > 0 && opt_port <= 65535 ? opt_port : AERO_UDP_PORT);
 	int rc = d->o.scenario || d->o.node ? aerod_config_from_scenario(d, &err)
 	                                    : config_from_flags(d, &err);
+	if (rc == 0 && opt_prl_name && d->cfg.role == AERO_ROLE_CLIENT) {
+		/* the PRL by name, also over a scenario's Server list */
+		g_strlcpy(d->cfg.prl_name, opt_prl_name, sizeof d->cfg.prl_name);
+		d->cfg.n_prl = 0;
+	}
 	if (rc == 0)
 		rc = parse_peermap(d, &err);
 	if (rc == 0)

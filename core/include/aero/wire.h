@@ -12,5 +12,6 @@
 #include "aero/wire_seal.h"   /* SEAL v1 and the P2 shim with ICV */
 #include "aero/wire_dhcp6.h"  /* DHCPv6 messages and options */
 #include "aero/wire_packet.h" /* whole-packet layered decoder */
+#include "aero/wire_dns.h"    /* DNS query/answer of the PRL name lookup */
 
 #endif
