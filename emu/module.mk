@@ -1,7 +1,7 @@
 # emu/: the emulation host. aerod (one process per emulated node hosting one
 # core node), aeroctl (its control client), aero-impair (the one user-space
 # link impairment: delay, jitter, loss on every emulated link, over NFQUEUE).
-DEB_PACKAGES += libjson-glib-dev libnetfilter-queue-dev libmnl-dev iptables dnsmasq-base ndisc6 python3-scapy \
+DEB_PACKAGES += libjson-glib-dev libnetfilter-queue-dev libmnl-dev iptables dnsmasq-base ndisc6 python3-scapy babeld \
 	mininet openvswitch-switch iperf3 ethtool bird2 tcpdump iproute2
 
 EMU_CFLAGS = $(shell pkg-config --cflags json-glib-1.0 gio-unix-2.0)

@@ -34,6 +34,8 @@ os.environ.setdefault("SHELL", "/bin/sh")
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PORT_BASE_FLOW = 5001
+# ns-3 WifiRemoteStationManager MaxSsrc (ns-3.37 default): attempts of a unicast frame
+WIFI_ATTEMPTS = 7
 
 
 class Fail(Exception):
@@ -76,9 +78,19 @@ class Run:
             raise Fail(f"scenario rejected: {r.stderr.strip()}", 1)
         self.scen_text = r.stdout
         s = self.s = json.loads(r.stdout)
-        if "networks" not in s["underlay"]:
-            raise Fail("MANET scenarios are not supported by the emulation yet", 3)
-        self.nets = {n["name"]: (k, n) for k, n in enumerate(s["underlay"]["networks"])}
+        self.manet = s["underlay"].get("manet")
+        if self.manet:
+            # one shared radio segment: every node on aesw0, address from
+            # the loader's rule (manet_address), 10.0.0.0/16
+            if s["underlay"]["family"] != "ipv4":
+                raise Fail("the emulation runs IPv4 MANETs only", 3)
+            self.nets = {"manet": (0, {"name": "manet", "prefix": "10.0.0.0/16", "delay": 0,
+                                       "jitter": 0, "loss": 0, "rate": 0})}
+            for i, n in enumerate(s["nodes"]):
+                n["interfaces"] = [{"network": "manet", "address": n["manet_address"], "plen": 16,
+                                    "native6": str(ipaddress.IPv6Address((0xfd00 << 112) | (1 << 64) | (i + 1)))}]
+        else:
+            self.nets = {n["name"]: (k, n) for k, n in enumerate(s["underlay"]["networks"])}
         for i, n in enumerate(s["nodes"]):
             n["idx"] = i
             self.nodes[n["name"]] = n
@@ -96,6 +108,8 @@ class Run:
                 raise Fail("Open vSwitch cannot start (ovs-ctl start failed)", 3)
 
     def forwarders(self):
+        if self.manet:  # every MANET node routes (babeld)
+            return set(self.nodes)
         return {n for n, d in self.nodes.items() if d["role"] in ("server", "relay", "router")}
 
     def routes_for(self, name):
@@ -181,20 +195,39 @@ class Run:
             fwd = name in self.forwarders()
             h.cmd("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
             h.cmd(f"sysctl -qw net.ipv4.ip_forward={int(fwd)} net.ipv6.conf.all.forwarding={int(fwd)}")
+            if self.manet:
+                # one shared segment: forwarding back out of the same
+                # interface is the normal case, an ICMP redirect ("go
+                # direct") would point at a node out of range
+                h.cmd("sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 "
+                      "net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.all.rp_filter=0 "
+                      "net.ipv4.conf.default.rp_filter=0")
             h.cmd("ip link set lo up")
             for f in nd["interfaces"]:
                 ifn = self.ifname[(name, f["network"])]
                 k, netd = self.nets[f["network"]]
                 h.cmd(f"ip addr flush dev {ifn}")
                 h.cmd(f"ethtool -K {ifn} tx off >/dev/null 2>&1")
+                if self.manet:  # the radio tables name neighbours by MAC
+                    h.cmd(f"ip link set {ifn} address {self.mac(name)}")
                 h.cmd(f"ip addr add {f['address']}/{f['plen']} dev {ifn}" +
                       (" nodad" if self.v6 else ""))
                 if nd["role"] != "client":  # a Client's IPv6 is its AERO prefix only
                     h.cmd(f"ip -6 addr add {f['native6']}/64 dev {ifn} nodad")
+                if self.manet:  # babeld speaks over link-local IPv6 (the flush took it)
+                    h.cmd(f"ip -6 addr add fe80::{nd['idx'] + 1:x}/64 dev {ifn} nodad")
                 h.cmd(f"ip link set {ifn} up")
                 self.set_rate(h, ifn, netd)
-            self.add_routes(name)
+            if self.manet:
+                self.write_radio_table(name)
+            else:
+                self.add_routes(name)
             self.start_impair(name)
+        time.sleep(0.3)
+        for name, p in self.impair.items():
+            if p.poll() is not None:
+                raise Fail(f"aero-impair of {name} exited at start: "
+                           f"{open(os.path.join(self.out, 'logs', name + '-impair.log')).read().strip()}")
 
     def add_routes(self, name):
         """Underlay routes; native IPv6 routes only for non-Clients (a
@@ -224,6 +257,14 @@ class Run:
             old.wait()
         h.cmd("iptables -t mangle -F POSTROUTING; ip6tables -t mangle -F POSTROUTING")
         specs = []
+        if self.manet:
+            # the radio: ingress, per neighbour (source MAC), no bypass (if
+            # aero-impair is gone nothing is received: fail closed)
+            ifn = self.ifname[(name, "manet")]
+            h.cmd("iptables -t mangle -F PREROUTING; ip6tables -t mangle -F PREROUTING")
+            for ipt in ("iptables", "ip6tables"):
+                h.cmd(f"{ipt} -t mangle -A PREROUTING -i {ifn} -j NFQUEUE --queue-num 0")
+            specs.append(f"0:table:{self.radio_path(name)}")
         for q, f in enumerate(self.nodes[name]["interfaces"]):
             k, netd = self.nets[f["network"]]
             ifn = self.ifname[(name, f["network"])]
@@ -242,6 +283,175 @@ class Run:
                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.out, "logs", f"{name}-impair.log"), "a"))
         self.procs.append((f"{name}-impair", p))
         self.impair[name] = p
+
+    # ---- MANET: radio range from the positions ---------------------------------
+    def mac(self, name):
+        i = self.nodes[name]["idx"]
+        return f"02:ae:00:{i >> 16 & 255:02x}:{i >> 8 & 255:02x}:{i & 255:02x}"
+
+    def radio_path(self, name):
+        return os.path.join(self.out, "manet", f"{name}.radio")
+
+    def load_positions(self):
+        """Positions at the tick from the loader (`aero positions`: the
+        one ns-2 interpreter, as ns-3 uses): {sample k: {node idx: (x,y,z)}}."""
+        step = self.a.manet_tick
+        until = self.duration / self.scale + step
+        r = subprocess.run([os.path.join(self.build, "aero-scenario"), "positions", self.a.scenario,
+                            "--step", repr(step), "--until", f"{until:.3f}"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Fail(f"positions: {r.stderr.strip()}")
+        self.pos = {}
+        for line in r.stdout.splitlines()[1:]:
+            t, n, x, y, z = line.split(",")
+            self.pos.setdefault(int(round(float(t) / step)), {})[int(n)] = (float(x), float(y), float(z))
+        fixed = {d["idx"]: tuple((d.get("position") or [0, 0, 0]) + [0] * 3)[:3] for d in self.nodes.values()}
+        for k in self.pos:
+            for i, p in fixed.items():
+                self.pos[k].setdefault(i, p)
+        if not self.pos:
+            self.pos = {0: fixed}
+        self.pos_last = max(self.pos)
+        self.tick = -1
+        self.radio_cache = {}
+        self.radio_stats = {"ticks": 0, "table_updates": 0, "link_changes": 0}
+        self.links_prev = set()
+        os.makedirs(os.path.join(self.out, "manet"), exist_ok=True)
+        self.posf = open(os.path.join(self.out, "positions.csv"), "w")
+        self.posf.write("t,node,x,y,z\n")
+        self.linkf = open(os.path.join(self.out, "manet", "links.csv"), "w")
+        self.linkf.write("t,a,b,distance_m,delay_ms,loss_unicast,loss_multicast\n")
+
+    def radio(self, k):
+        """The range model of sim-adapter (AeroRangeLossModel): nothing
+        beyond range; a frame is lost with probability loss_at_range *
+        d / range; propagation delay d * delay_per_m. ns-3's Wi-Fi MAC
+        retries a unicast frame (MaxSsrc 7 attempts), so the emulation, which
+        has no MAC, applies the residual loss p^7 to unicast packets and p to
+        multicast/broadcast ones (routing Hellos). Returns {(i, j): row}."""
+        m = self.manet
+        rng, dpm, lar = m["range"], m.get("delay_per_m", 0) or 0, m.get("loss_at_range", 0) or 0
+        pos = self.pos[min(k, self.pos_last)]
+        ids = sorted(pos)
+        out = {}
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                i, j = ids[a], ids[b]
+                pi, pj = pos[i], pos[j]
+                d = ((pi[0] - pj[0]) ** 2 + (pi[1] - pj[1]) ** 2 + (pi[2] - pj[2]) ** 2) ** 0.5
+                if d > rng:
+                    continue
+                p = lar * d / rng if rng > 0 else 0
+                out[(i, j)] = (d, d * dpm, p ** WIFI_ATTEMPTS, p)
+        return out
+
+    def write_radio_table(self, name, links=None):
+        """This node's neighbours in range -> its aero-impair table (atomic
+        rename); True when the content changed."""
+        if links is None:
+            links = self.radio(0)
+        me = self.nodes[name]["idx"]
+        byidx = {d["idx"]: n for n, d in self.nodes.items()}
+        rows = ["# neighbour-MAC delay-us loss-unicast loss-multicast (node, distance m)"]
+        for (i, j), (d, dl, puc, pmc) in sorted(links.items()):
+            if me not in (i, j):
+                continue
+            o = byidx[j if i == me else i]
+            rows.append(f"{self.mac(o)} {int(round(dl * 1e6))} {puc:.6g} {pmc:.6g} # {o} {d:.1f}")
+        txt = "\n".join(rows) + "\n"
+        if self.radio_cache.get(name) == txt:
+            return False
+        path = self.radio_path(name)
+        with open(path + ".tmp", "w") as f:
+            f.write(txt)
+        os.replace(path + ".tmp", path)
+        self.radio_cache[name] = txt
+        return True
+
+    def manet_tick(self, t):
+        """At each mobility tick: new tables for the nodes whose neighbours
+        changed (SIGHUP to their aero-impair), realised positions, links."""
+        k = int(t / self.scale / self.a.manet_tick + 1e-9)
+        if k == self.tick:
+            return
+        self.tick = k
+        links = self.radio(k)
+        self.radio_stats["ticks"] += 1
+        for name in self.nodes:
+            if self.write_radio_table(name, links):
+                self.radio_stats["table_updates"] += 1
+                p = self.impair.get(name)
+                if p and p.poll() is None:
+                    p.send_signal(signal.SIGHUP)
+        tr = round(t, 3)
+        pos = self.pos[min(k, self.pos_last)]
+        byidx = {d["idx"]: n for n, d in self.nodes.items()}
+        for i in sorted(pos):
+            x, y, z = pos[i]
+            self.posf.write(f"{tr},{byidx[i]},{x:.3f},{y:.3f},{z:.3f}\n")
+        for (i, j), (d, dl, puc, pmc) in sorted(links.items()):
+            self.linkf.write(f"{tr},{byidx[i]},{byidx[j]},{d:.1f},{dl * 1e3:.3f},{puc:.3g},{pmc:.3g}\n")
+        now = set(links)
+        self.radio_stats["link_changes"] += len(now ^ self.links_prev)
+        self.links_prev = now
+        self.posf.flush()
+        self.linkf.flush()
+
+    def babel(self):
+        """babeld (Debian) on every MANET node: multi-hop IPv4 host routes
+        over the radio (ns-3 runs OLSR/AODV; babeld is the MANET routing
+        daemon Debian ships). Hellos every second on a wireless-type link."""
+        if not shutil.which("babeld"):
+            log("babeld not installed (apt-get install babeld): single-hop radio only")
+            self.manet_routing = "none (single hop)"
+            return
+        self.manet_routing = "babeld"
+        d = os.path.join(self.out, "babel")
+        os.makedirs(d, exist_ok=True)
+        for name in self.nodes:
+            ifn = self.ifname[(name, "manet")]
+            cf = os.path.join(d, f"{name}.conf")
+            open(cf, "w").write(
+                f"default type wireless hello-interval {self.a.babel_hello}\n"
+                "redistribute local ip 10.0.0.0/16 ge 32 allow\n"
+                "redistribute local deny\nredistribute deny\n")
+            p = self.hosts[name].popen(["babeld", "-c", cf, "-I", os.path.join(d, f"{name}.pid"),
+                                        "-S", os.path.join(d, f"{name}.state"), ifn],
+                                       stdout=subprocess.DEVNULL,
+                                       stderr=open(os.path.join(self.out, "logs", f"{name}-babeld.log"), "w"))
+            self.procs.append((f"{name}-babeld", p))
+
+    def babel_wait(self, limit):
+        """Until every node has a route to each node it reaches over the
+        radio graph at t = 0 (or limit s): the routing is up before t = 0."""
+        links = self.radio(0)
+        adj = {}
+        for (i, j) in links:
+            adj.setdefault(i, set()).add(j)
+            adj.setdefault(j, set()).add(i)
+        want = {}
+        for name, nd in self.nodes.items():
+            seen, fr = {nd["idx"]}, [nd["idx"]]
+            while fr:
+                fr = [y for x in fr for y in adj.get(x, ()) if y not in seen]
+                seen.update(fr)
+            want[name] = len(seen) - 1
+        t_start = time.time()
+        while True:
+            missing = 0
+            for name, h in self.hosts.items():
+                n = len(h.cmd("ip -4 route show proto babel").split("\n")) - 1
+                if n < want[name]:
+                    missing += 1
+            if missing == 0 or time.time() - t_start > limit:
+                break
+            time.sleep(0.5)
+        dt = time.time() - t_start
+        log(f"babeld: routes {'complete' if missing == 0 else f'incomplete on {missing} node(s)'} "
+            f"after {dt:.1f} s")
+        self.babel_setup_s = round(dt, 2)
+        return missing == 0
 
     def bird(self):
         relays = [n for n, d in self.nodes.items() if d["role"] == "relay"]
@@ -288,6 +498,103 @@ class Run:
                                        stdout=subprocess.DEVNULL,
                                        stderr=open(os.path.join(self.out, "logs", f"{name}-bird.log"), "w"))
             self.procs.append((f"{name}-bird", p))
+            self.bird_ctl = getattr(self, "bird_ctl", {})
+            self.bird_ctl[name] = os.path.join(d, f"{name}.ctl")
+
+    def bird_wait(self, limit):
+        """Until every BGP session of every BIRD is Established (or limit
+        s): flows at the start of the timeline then find the routes."""
+        ctl = getattr(self, "bird_ctl", {})
+        if not ctl or not shutil.which("birdc"):
+            return
+        t_start = time.time()
+        while True:
+            down = 0
+            for name, c in ctl.items():
+                r = subprocess.run(["birdc", "-s", c, "show", "protocols"], capture_output=True, text=True)
+                bgp = [l for l in r.stdout.splitlines() if " BGP " in l]
+                down += sum(1 for l in bgp if "Established" not in l) + (0 if r.returncode == 0 else 1)
+            if down == 0 or time.time() - t_start > limit:
+                break
+            time.sleep(0.3)
+        self.bird_setup_s = round(time.time() - t_start, 2)
+        log(f"BIRD: {'all BGP sessions Established' if down == 0 else f'{down} session(s) not up'} "
+            f"after {self.bird_setup_s} s")
+
+    # ---- DNS for the PRL name ---------------------------------------------------
+    def start_dns(self):
+        """dnsmasq (Debian dnsmasq-base) on the first Server's host, on its
+        locator, answering linkupnetworks.<domain> with every Server's
+        locator (A for an IPv4 underlay, AAAA for IPv6): the Clients' aerod
+        get --prl-name and --dns instead of an explicit PRL. --no-dns, no
+        dnsmasq or an aerod without --dns: the PRL from the scenario."""
+        self.prl_name = self.dns_addr = None
+        servers = [n for n, d in self.nodes.items() if d["role"] == "server"]
+        if self.a.no_dns or not servers:
+            log("PRL: explicit (--no-dns)" if self.a.no_dns else "PRL: no Server, no DNS")
+            return
+        if not shutil.which("dnsmasq"):
+            log("PRL: explicit (dnsmasq missing: apt-get install dnsmasq-base)")
+            return
+        hp = subprocess.run([os.path.join(self.build, "aerod"), "--help"], capture_output=True, text=True)
+        if "--dns" not in hp.stdout:
+            log("PRL: explicit (this aerod has no --dns resolver)")
+            return
+        # MANET: one dnsmasq per Server (a partition may hold only some of
+        # them); each Client asks the one fewest radio hops away at t = 0
+        hosts = servers if self.manet else servers[:1]
+        dom = self.a.domain.strip(".")
+        name = f"linkupnetworks.{dom}"
+        d = os.path.join(self.out, "dns")
+        os.makedirs(d, exist_ok=True)
+        started = []
+        for host in hosts:
+            addr = self.nodes[host]["interfaces"][0]["address"]
+            sfx = f"-{host}" if self.manet else ""
+            open(os.path.join(d, "empty.conf"), "w").close()  # no /etc/dnsmasq.conf
+            argv = ["dnsmasq", "-k", "-C", os.path.join(d, "empty.conf"), "--no-resolv", "--no-hosts", "--bind-interfaces",
+                    f"--listen-address={addr}", "--port=53", "--user=root", f"--local=/{dom}/",
+                    f"--pid-file={d}/dnsmasq{sfx}.pid", "--log-queries",
+                    f"--log-facility={d}/dnsmasq{sfx}.log"]
+            for sv in servers:
+                argv.append(f"--host-record={name},{self.nodes[sv]['interfaces'][0]['address']}")
+            open(os.path.join(d, f"dnsmasq{sfx}.argv"), "w").write(" ".join(argv) + "\n")
+            err = os.path.join(self.out, "logs", f"dnsmasq{sfx}.stderr")
+            p = self.hosts[host].popen(argv, stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+            self.procs.append((f"dnsmasq{sfx}", p))
+            started.append((host, addr, p, err))
+        time.sleep(0.3)
+        for host, addr, p, err in started:
+            if p.poll() is not None:
+                raise Fail(f"dnsmasq on {host} exited at start: " + open(err).read().strip())
+        self.prl_name, self.dns_addr = name, started[0][1]
+        self.dns_of = {}
+        if self.manet:
+            hops = self.radio_hops(0)
+            for c, nd in self.nodes.items():
+                best = min(hosts, key=lambda h: hops.get((nd["idx"], self.nodes[h]["idx"]), 1 << 30))
+                self.dns_of[c] = self.nodes[best]["interfaces"][0]["address"]
+        log(f"PRL: DNS, {name} -> {len(servers)} Server locator(s), dnsmasq on "
+            + ", ".join(f"{h} at {a}" for h, a, _, _ in started))
+
+    def radio_hops(self, k):
+        """{(i, j): hops} over the radio graph at sample k."""
+        adj = {}
+        for (i, j) in self.radio(k):
+            adj.setdefault(i, set()).add(j)
+            adj.setdefault(j, set()).add(i)
+        out = {}
+        for nd in self.nodes.values():
+            src = nd["idx"]
+            seen, fr, hop = {src: 0}, [src], 0
+            while fr:
+                hop += 1
+                fr = [y for x in fr for y in adj.get(x, ()) if y not in seen]
+                for y in fr:
+                    seen[y] = hop
+            for y, h in seen.items():
+                out[(src, y)] = h
+        return out
 
     def start_aerod(self, name):
         h = self.hosts[name]
@@ -298,6 +605,9 @@ class Run:
                 "--seed", str(self.a.seed or self.s["run"]["seed"])]
         if nd["role"] == "server":
             argv += ["--lease", os.path.join(self.out, "leases", f"{name}.lease")]
+        if nd["role"] == "client" and getattr(self, "prl_name", None):
+            a = self.dns_of.get(name, self.dns_addr)
+            argv += ["--prl-name", self.prl_name, "--dns", f"[{a}]:53" if ":" in a else a]
         if nd["role"] == "client" and nd.get("model") in ("router", "hybrid"):
             # one downstream link (a TUN aerod creates, link 1): the
             # router's own address comes from its /64, so local traffic
@@ -345,6 +655,8 @@ class Run:
         cross the same network, each egress delayed once)."""
         res = {}
         procs = []
+        if self.manet:
+            return self.calibrate_manet()
         for net, (k, nd) in self.nets.items():
             members = [n for n, d in self.nodes.items() if any(f["network"] == net for f in d["interfaces"])]
             if len(members) < 2:
@@ -374,6 +686,32 @@ class Run:
             log(f"impairment {net}: delay {r['configured_delay_ms']} ms configured, "
                 f"{r['observed_delay_ms']} ms observed; loss {r['configured_loss']} configured, "
                 f"{r['observed_loss']} observed ({r['probes']} probes)")
+
+    def calibrate_manet(self):
+        """The radio: ping (unicast, link-local: one hop both ways, whatever
+        the routing) across the longest in-range pair at t = 0; configured
+        d * delay_per_m and the residual unicast loss."""
+        links = self.radio(0)
+        self.calib = {}
+        if not links:
+            return
+        (i, j), (d, dl, puc, pmc) = max(links.items(), key=lambda x: x[1][0])
+        byidx = {nd["idx"]: n for n, nd in self.nodes.items()}
+        a, b = byidx[i], byidx[j]
+        cnt = self.a.calib_count
+        out = self.hosts[a].cmd(f"ping -6 -n -q -c {cnt} -i 0.02 -W 1 fe80::{j + 1:x}%{self.ifname[(a, 'manet')]}")
+        m = re.search(r"(\d+) received", out)
+        rtt = re.search(r"= ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms", out)
+        rx = int(m.group(1)) if m else 0
+        r = {"pair": f"{a}-{b}", "distance_m": round(d, 1),
+             "configured_delay_ms": round(dl * 1e3, 3),
+             "observed_delay_ms": round(float(rtt.group(2)) / 2, 3) if rtt else None,
+             "configured_loss": round(puc, 6), "configured_loss_multicast": round(pmc, 4),
+             "observed_loss": round(1 - (rx / cnt) ** 0.5, 4), "probes": cnt}
+        self.calib["radio"] = r
+        log(f"impairment radio {a}-{b} at {d:.0f} m: delay {r['configured_delay_ms']} ms configured, "
+            f"{r['observed_delay_ms']} ms observed; unicast loss {r['configured_loss']} configured, "
+            f"{r['observed_loss']} observed ({cnt} probes)")
 
     # ---- the timeline --------------------------------------------------------
     def plan(self):
@@ -520,11 +858,12 @@ class Run:
             self.flows[k] = ("ping", p, iv)
         elif tr["type"] == "tcp_bulk":
             port = PORT_BASE_FLOW + 100 + k
-            srv = self.hosts[dst].popen(["iperf3", "-s", "-1", "-p", str(port)],
+            srv = self.hosts[dst].popen(["iperf3", "-s", "-1", "-J", "-p", str(port)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.3)
+            self.flow_t[k] = (time.monotonic_ns() - self.t0) / 1e9
             cli = self.hosts[src].popen(["iperf3", "-c", daddr, "-p", str(port), "-t", str(max(1, int(dur))),
-                                         "-J", "-C", "cubic"],
+                                         "-J", "-C", "cubic", "--get-server-output"],
                                         stdout=open(os.path.join(fl, f"flow{k}-iperf3.json"), "w"),
                                         stderr=subprocess.DEVNULL)
             self.procs += [(f"flow{k}-iperf3s", srv), (f"flow{k}-iperf3c", cli)]
@@ -534,6 +873,7 @@ class Run:
     def run_timeline(self):
         acts = self.plan()
         self.flows = {}
+        self.flow_t = {}
         self.ping_iv = {}
         self.flow_notes = {}
         i = 0
@@ -542,6 +882,8 @@ class Run:
             t = (time.monotonic_ns() - self.t0) / 1e9
             if t >= self.duration:
                 break
+            if self.manet:
+                self.manet_tick(t)
             while i < len(acts) and acts[i][0] <= t:
                 at, kind, obj = acts[i]
                 i += 1
@@ -564,6 +906,8 @@ class Run:
                 log(f"t={t:6.1f}/{self.duration:.0f} s  clients with a prefix: {bound}/"
                     f"{sum(1 for d in self.nodes.values() if d['role'] == 'client')}")
             nxt = acts[i][0] if i < len(acts) else self.duration
+            if self.manet:
+                nxt = min(nxt, (self.tick + 1) * self.a.manet_tick * self.scale)
             time.sleep(max(0.01, min(0.2, nxt - t)))
 
     # ---- results -------------------------------------------------------------
@@ -647,7 +991,20 @@ class Run:
                     j = json.load(open(os.path.join(fl, f"flow{k}-iperf3.json")))
                     st["throughput_mbit"] = round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 3)
                 except Exception as e:  # noqa
+                    j = None
                     st["note"] = f"iperf3 gave no result ({type(e).__name__})"
+                # one line per iperf3 interval (1 s) and direction: bytes
+                # sent by the client, bytes received by the server, at the
+                # end of the interval (t = client start + interval end)
+                t_s = self.flow_t.get(k, 0)
+                for dirn, node, ivs in (("tx", tr["from"], (j or {}).get("intervals", [])),
+                                        ("rx", tr["to"], ((j or {}).get("server_output_json") or {})
+                                         .get("intervals", []))):
+                    for n_, iv in enumerate(ivs):
+                        sm = iv.get("sum", {})
+                        if "end" in sm and "bytes" in sm:
+                            lines.append({"t": round(t_s + sm["end"], 6), "flow": k, "seq": n_ + 1,
+                                          "dir": dirn, "node": node, "bytes": int(sm["bytes"])})
             stats[k] = st
         # lines without a time (a ping flow with no reply at all) go last
         with open(os.path.join(self.out, "flows.jsonl"), "w") as fo:
@@ -688,7 +1045,13 @@ class Run:
              "clients": len(clients), "clients_with_prefix": len(first),
              "flows": flows, "handovers": len(hand), "moves": len(moves),
              "route_optimisations": len(ro), "impairment": self.calib,
+             "setup_s": getattr(self, "setup_s", None),
+             "prl": {"dns": getattr(self, "prl_name", None), "server": getattr(self, "dns_addr", None)},
              "control_overhead_bytes": sum(c.get("tx_control_bytes", 0) for c in self.counters_().values())}
+        if self.manet:
+            s["manet"] = dict(self.radio_stats, routing=getattr(self, "manet_routing", None),
+                              routing_setup_s=getattr(self, "babel_setup_s", None),
+                              tick_s=self.a.manet_tick, links_at_end=len(self.links_prev))
         json.dump(s, open(os.path.join(self.out, "summary.json"), "w"), indent=1)
         print("\n==== summary: %s (emu, %.0f s%s) ====" % (s["scenario"], s["duration_s"],
               f", time scale {self.scale}" if self.scale != 1 else ""))
@@ -700,6 +1063,13 @@ class Run:
             extra = ", ".join(f"{a}={b}" for a, b in st.items() if a not in ("type", "from", "to"))
             print(f"  [{k}] {st['type']:8s} {st['from']} -> {st['to']}: {extra}")
         print(f"handovers: {len(hand)} (moves: {len(moves)}); route optimisations: {len(ro)}")
+        if self.manet:
+            mm = s["manet"]
+            print(f"MANET: routing {mm['routing']} (routes complete after {mm['routing_setup_s']} s), "
+                  f"{mm['ticks']} ticks of {mm['tick_s']} s, {mm['table_updates']} table updates, "
+                  f"{mm['link_changes']} link changes, {mm['links_at_end']} links at the end")
+        print(f"set-up: {s['setup_s']} s; PRL: " + (f"DNS {s['prl']['dns']} at {s['prl']['server']}"
+                                                     if s['prl']['dns'] else "explicit"))
         print("impairment (configured vs observed, one way):")
         for n, r in self.calib.items():
             print(f"  {n:8s} delay {r['configured_delay_ms']} / {r['observed_delay_ms']} ms, "
@@ -769,13 +1139,27 @@ class Run:
         for d in ("", "pcap", "logs", "ctl", "leases"):
             os.makedirs(os.path.join(self.out, d), exist_ok=True)
         self.start_ovs()
+        if self.manet:
+            self.load_positions()
+        t_setup = time.time()
+        cpu0 = os.times()
         log(f"building {len(self.nodes)} hosts on {len(self.nets)} OVS userspace bridges")
         self.build_net()
         self.t0 = time.monotonic_ns()
         self.config_hosts()
+        self.write_hosts()
         self.write_run_json()
+        if self.manet:
+            self.babel()
+            if self.manet_routing == "babeld":
+                self.babel_wait(self.a.routing_wait)
         self.calibrate()
-        self.bird()
+        if not self.manet:
+            self.bird()
+            self.bird_wait(self.a.routing_wait)
+        self.start_dns()
+        self.setup_s = round(time.time() - t_setup, 2)
+        log(f"set-up took {self.setup_s} s")
         self.t0 = time.monotonic_ns()  # t = 0: the AERO nodes start
         # the wall-clock time of t = 0 (ping -D prints wall-clock stamps)
         self.t0_wall = time.time()
@@ -802,6 +1186,18 @@ class Run:
         evs = self.merge_events()
         self.summary(evs, flows)
 
+    def write_hosts(self):
+        """logs/hosts.json: node -> Mininet host, its shell's PID (nsenter
+        -t PID -n ... reaches its namespace), interfaces (and radio MAC)."""
+        hs = {n: {"host": self.hosts[n].name, "pid": self.hosts[n].pid,
+                  "interfaces": {f["network"]: self.ifname[(n, f["network"])] for f in d["interfaces"]}}
+              for n, d in self.nodes.items()}
+        if self.manet:
+            for n in hs:
+                hs[n]["mac"] = self.mac(n)
+                hs[n]["address"] = self.nodes[n]["manet_address"]
+        json.dump(hs, open(os.path.join(self.out, "logs", "hosts.json"), "w"), indent=1)
+
     def capture_aero(self, name):
         cap = self.s.get("capture", {})
         nodes = cap.get("nodes", "all")
@@ -824,6 +1220,14 @@ def main():
     ap.add_argument("--no-capture", dest="capture", action="store_false", help="no tcpdump")
     ap.add_argument("--calib-count", type=int, default=100, help="pings per network for the impairment check")
     ap.add_argument("--progress", type=float, default=10, help="progress line every S seconds")
+    ap.add_argument("--no-dns", action="store_true",
+                    help="give Clients the PRL from the scenario instead of the DNS name")
+    ap.add_argument("--domain", default="aero.test", help="DNS domain of the PRL name [aero.test]")
+    ap.add_argument("--manet-tick", type=float, default=1.0,
+                    help="MANET: positions sampled every S s of scenario time [1]")
+    ap.add_argument("--babel-hello", type=float, default=1.0, help="MANET: babeld hello interval, s [1]")
+    ap.add_argument("--routing-wait", type=float, default=30,
+                    help="wait at most S s for the routing (BIRD sessions, babeld routes) before t = 0 [30]")
     ap.add_argument("--build", default=os.environ.get("AERO_BUILD", os.path.join(ROOT, "build")))
     a = ap.parse_args()
     a.build = os.path.abspath(a.build)

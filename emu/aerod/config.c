@@ -3,14 +3,16 @@
  * to an aero_config, and the checks aerod makes before it touches the
  * kernel.
  *
- * Emulation conventions (topologies/ follows the same rules):
- *  - a node's locator is the address of its first interface, port link.port
- *    (MANET: the loader's manet address, aero_scen_manet_addr);
- *  - a Server's or Relay's link-local ID is its node index + 1;
- *  - a Client's PRL: every Server, those sharing a network with the Client
- *    first (the underlay is routed: Servers and Relays forward);
- *  - a Server's relays: every Relay; a Relay's BGP next hops: the native6
- *    address of every interface of every Server (aero_scen_native6).
+ * The mapping is the one every host shares, aero_scenario_node_config
+ * (scenarios/loader/node_config.c: role, link, timers, ID = index + 1,
+ * PRL and Relays with those sharing a network first, pool, aggregate,
+ * model). The emulation differs in two documented ways (topologies/
+ * follows them): every node, Clients included, listens on port link.port
+ * of its own locator (first interface; MANET: aero_scen_manet_addr), and
+ * a peer is reached at that locator (aerod binds its socket to it; the
+ * Mininet underlay routes between networks) rather than at its address on
+ * a shared network. A Relay's BGP next hops: the native6 address of every
+ * interface of every Server (aero_scen_native6).
  */
 #include <string.h>
 #include <unistd.h>
@@ -38,33 +40,15 @@ scen_loc(const struct aero_scenario *s, const struct aero_scen_node *n)
 	return l;
 }
 
-static bool
-share_network(const struct aero_scen_node *a, const struct aero_scen_node *b)
-{
-	for (unsigned i = 0; i < a->ifaces->len; i++)
-		for (unsigned j = 0; j < b->ifaces->len; j++)
-			if (g_array_index(a->ifaces, struct aero_scen_iface, i).network ==
-			    g_array_index(b->ifaces, struct aero_scen_iface, j).network)
-				return true;
-	return false;
-}
-
+/* A peer's locator in the emulation: the peer's own locator (scen_loc),
+ * whichever network the shared rule picked, since aerod binds its socket
+ * to that one address and the Mininet underlay routes between networks. */
 static void
-fill_link(struct aero_config *c, const struct aero_scenario *s)
+own_locators(const struct aero_scenario *s, struct aero_peer *p, size_t n)
 {
-	c->profile = s->link.profile == AERO_SCEN_PROFILE_P2 ? AERO_PROFILE_P2 : AERO_PROFILE_P1;
-	c->mtu = (uint16_t)MIN(s->link.mtu, 65535u);
-	c->pio_x = s->link.pio_x;
-	if (s->link.has_icv_key) {
-		memcpy(c->icv_key, s->link.icv_key, 20);
-		c->icv_key_len = 20;
-	}
-	c->reachable_time = (aero_duration)s->link.reachable_time;
-	c->retrans_timer = (aero_duration)s->link.retrans_timer;
-	c->forward_time = (aero_duration)s->link.forward_time;
-	c->accept_time = (aero_duration)s->link.accept_time;
-	c->keepalive_time = (aero_duration)s->link.keepalive_time;
-	c->rs_mrt = (aero_duration)s->link.rs_max_interval;
+	for (size_t i = 0; i < n; i++)
+		if (p[i].id >= 1 && p[i].id <= s->nodes->len)
+			p[i].loc = scen_loc(s, g_ptr_array_index(s->nodes, p[i].id - 1));
 }
 
 int
@@ -86,64 +70,38 @@ aerod_config_from_scenario(struct aerod *d, GError **err)
 		return -1;
 	}
 	const struct aero_scen_node *n = g_ptr_array_index(s->nodes, (guint)k);
-	enum aero_role role;
-	switch (n->role) {
-	case AERO_SCEN_ROLE_CLIENT: role = AERO_ROLE_CLIENT; break;
-	case AERO_SCEN_ROLE_SERVER: role = AERO_ROLE_SERVER; break;
-	case AERO_SCEN_ROLE_RELAY: role = AERO_ROLE_RELAY; break;
-	default:
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		            "node '%s' is a %s, not an AERO node (client, server or relay)",
-		            n->name, aero_scen_role_name(n->role));
-		aero_scenario_free(s);
-		return -1;
-	}
 	struct aero_in6 manet_a;
-	if (s->manet_mode ? !aero_scen_manet_addr(s, (unsigned)k, &manet_a)
-	                  : !n->ifaces || n->ifaces->len == 0) {
+	if (s->manet_mode && n->role != AERO_SCEN_ROLE_CORRESPONDENT &&
+	    !aero_scen_manet_addr(s, (unsigned)k, &manet_a)) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		            s->manet_mode ? "node '%s': the emulation runs IPv4 MANETs only"
-		                          : "node '%s' has no underlay interface",
-		            n->name);
+		            "node '%s': the emulation runs IPv4 MANETs only", n->name);
 		aero_scenario_free(s);
 		return -1;
 	}
+	/* the one mapping every host shares (scenarios/loader/node_config.c),
+	 * then the emulation's differences, documented at the top */
 	struct aero_config *c = &d->cfg;
-	aero_config_default(c, role);
-	fill_link(c, s);
-	c->self = scen_loc(s, n);
+	if (aero_scenario_node_config(s, (unsigned)k, c, err) != 0) {
+		aero_scenario_free(s);
+		return -1;
+	}
+	c->self = scen_loc(s, n); /* Clients too listen on link.port */
+	own_locators(s, c->prl, c->n_prl);
+	own_locators(s, c->relays, c->n_relays);
 	d->o.prl_port = s->link.port; /* Servers found by name listen here */
 	g_strlcpy(d->name, n->name, sizeof d->name);
-	if (role != AERO_ROLE_CLIENT)
-		c->id = (uint32_t)k + 1;
-	for (int pass = 0; pass < 2; pass++)
+	if (c->role == AERO_ROLE_RELAY)
 		for (guint i = 0; i < s->nodes->len; i++) {
 			const struct aero_scen_node *m = g_ptr_array_index(s->nodes, i);
-			if (role == AERO_ROLE_CLIENT && m->role == AERO_SCEN_ROLE_SERVER &&
-			    share_network(n, m) == (pass == 0) && c->n_prl < AERO_MAX_PRL)
-				c->prl[c->n_prl++] = (struct aero_peer){scen_loc(s, m), i + 1};
-			if (pass == 0 && role == AERO_ROLE_SERVER &&
-			    m->role == AERO_SCEN_ROLE_RELAY && c->n_relays < AERO_MAX_RELAYS)
-				c->relays[c->n_relays++] = (struct aero_peer){scen_loc(s, m), i + 1};
-			if (pass == 0 && role == AERO_ROLE_RELAY &&
-			    m->role == AERO_SCEN_ROLE_SERVER)
-				for (unsigned f = 0; f < m->ifaces->len &&
-				     d->o.n_peermap < AEROD_MAX_PEERMAP; f++) {
-					struct aerod_peermap *pm = &d->o.peermap[d->o.n_peermap++];
-					aero_scen_native6(s, i, f, &pm->nh);
-					pm->peer = (struct aero_peer){scen_loc(s, m), i + 1};
-				}
+			if (m->role != AERO_SCEN_ROLE_SERVER)
+				continue;
+			for (unsigned f = 0; f < m->ifaces->len &&
+			     d->o.n_peermap < AEROD_MAX_PEERMAP; f++) {
+				struct aerod_peermap *pm = &d->o.peermap[d->o.n_peermap++];
+				aero_scen_native6(s, i, f, &pm->nh);
+				pm->peer = (struct aero_peer){scen_loc(s, m), i + 1};
+			}
 		}
-	if (role == AERO_ROLE_CLIENT)
-		c->model = n->model == AERO_SCEN_MODEL_ROUTER ? AERO_MODEL_ROUTER
-		         : n->model == AERO_SCEN_MODEL_HYBRID ? AERO_MODEL_HYBRID
-		                                              : AERO_MODEL_HOST;
-	if (role == AERO_ROLE_SERVER && n->has_pool && c->n_pools < AERO_MAX_POOLS)
-		c->pools[c->n_pools++] = (struct aero_pool){n->pool.addr,
-			(uint8_t)n->pool.plen, (uint8_t)n->pool_length};
-	if (role == AERO_ROLE_RELAY && n->has_aggregate)
-		c->aggregates[c->n_aggregates++] = (struct aero_prefix){n->aggregate.addr,
-			(uint8_t)n->aggregate.plen};
 	if (!d->o.ctl_path)
 		d->o.ctl_path = g_strdup_printf("/run/aero/%s.sock", n->name);
 	aero_scenario_free(s);

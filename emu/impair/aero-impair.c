@@ -11,10 +11,27 @@
  * (or of the forwarding router), for every kind of traffic alike (AERO
  * underlay, native IPv6, ICMP, TCP). Rate limits stay in the kernel (tbf).
  *
- *   aero-impair [--seed N] [--stats FILE] K:DELAY_US:JITTER_US:LOSS ...
+ *   aero-impair [--seed N] [--stats FILE] K:DELAY_US:JITTER_US:LOSS ... K:table:FILE ...
+ *
+ * Radio range (MANET on one shared segment): a queue given as K:table:FILE
+ * is fed from the INGRESS of the node's radio interface
+ *   -t mangle -A PREROUTING -i IF -j NFQUEUE --queue-num K
+ * and decides per neighbour, by the frame's source MAC (the previous hop;
+ * the IP source of a forwarded packet is not the neighbour that sent it):
+ * FILE holds one line per neighbour in range,
+ *   MAC DELAY_US LOSS [LOSS_MULTICAST]     (# starts a comment; blank lines ok)
+ * A frame from a MAC not in the table is dropped (out of range); otherwise
+ * it is held DELAY_US and dropped with probability LOSS (unicast) or
+ * LOSS_MULTICAST (IPv4 multicast/broadcast, IPv6 multicast destination;
+ * default LOSS). Deciding on the receiver's side is what makes one
+ * multicast packet (a routing daemon's Hello) reach exactly the neighbours
+ * in range. SIGHUP re-reads FILE (the runner rewrites it atomically at each
+ * mobility tick); a file that does not parse keeps the previous table and
+ * counts a reload error.
  *
  * On SIGTERM/SIGINT it writes per-queue statistics as JSON to --stats
- * (packets, dropped, mean applied delay in microseconds) and exits 0.
+ * (packets, dropped, mean applied delay in microseconds; table queues also
+ * out_of_range, neighbours, reloads, reload_errors) and exits 0.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +42,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +51,22 @@
 
 #define MAX_Q 32
 
+/* one neighbour in range (table queues) */
+struct nbr {
+	uint64_t delay_ns;
+	double loss, loss_mc;
+};
+
 struct qconf {
 	unsigned num;
 	uint64_t delay_ns, jitter_ns;
 	double loss;
 	struct nfq_q_handle *qh;
 	uint64_t pkts, dropped, held_sum_ns;
+	/* table queues: per source MAC (uint64 key), NULL = plain queue */
+	const char *table_path;
+	GHashTable *table;
+	uint64_t out_of_range, reloads, reload_errors;
 };
 
 struct held {
@@ -51,7 +79,7 @@ static struct qconf qs[MAX_Q];
 static unsigned n_q;
 static GArray *heap; /* struct held, min-heap on due */
 static GRand *rng;
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
 
 static uint64_t
 now_ns(void)
@@ -94,6 +122,106 @@ heap_pop(void)
 	return top;
 }
 
+static uint64_t
+mac_key(const uint8_t *m)
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 6; i++)
+		k = k << 8 | m[i];
+	return k;
+}
+
+/* FILE -> a new table (MAC -> struct nbr), or NULL with a message. */
+static GHashTable *
+table_load(const char *path)
+{
+	gchar *text = NULL;
+	GError *err = NULL;
+	if (!g_file_get_contents(path, &text, NULL, &err)) {
+		fprintf(stderr, "aero-impair: table %s: %s\n", path, err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	GHashTable *t = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	gchar **lines = g_strsplit(text, "\n", -1);
+	bool ok = true;
+	for (unsigned ln = 0; ok && lines[ln]; ln++) {
+		char *hash = strchr(lines[ln], '#'); /* a comment to the end of the line */
+		if (hash)
+			*hash = '\0';
+		char *l = g_strstrip(lines[ln]);
+		if (!*l)
+			continue;
+		unsigned m[6];
+		unsigned long long d;
+		double loss, loss_mc = -1;
+		char tail;
+		int n = sscanf(l, "%x:%x:%x:%x:%x:%x %llu %lf %lf %c", &m[0], &m[1], &m[2], &m[3],
+		               &m[4], &m[5], &d, &loss, &loss_mc, &tail);
+		if (n == 8)
+			loss_mc = loss;
+		if ((n != 8 && n != 9) || loss < 0 || loss > 1 || loss_mc < 0 || loss_mc > 1 ||
+		    d > 60000000ULL) {
+			fprintf(stderr, "aero-impair: table %s line %u: bad line '%s' "
+			        "(want MAC DELAY_US LOSS [LOSS_MULTICAST])\n", path, ln + 1, l);
+			ok = false;
+			break;
+		}
+		uint8_t mb[6];
+		for (int i = 0; i < 6; i++) {
+			if (m[i] > 255)
+				ok = false;
+			mb[i] = (uint8_t)m[i];
+		}
+		if (!ok) {
+			fprintf(stderr, "aero-impair: table %s line %u: bad MAC\n", path, ln + 1);
+			break;
+		}
+		uint64_t *k = g_new(uint64_t, 1);
+		*k = mac_key(mb);
+		struct nbr *v = g_new(struct nbr, 1);
+		*v = (struct nbr){(uint64_t)d * 1000ULL, loss, loss_mc};
+		g_hash_table_replace(t, k, v);
+	}
+	g_strfreev(lines);
+	g_free(text);
+	if (!ok) {
+		g_hash_table_destroy(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void
+tables_reload(void)
+{
+	for (unsigned k = 0; k < n_q; k++) {
+		if (!qs[k].table_path)
+			continue;
+		GHashTable *t = table_load(qs[k].table_path);
+		if (!t) {
+			qs[k].reload_errors++;
+			continue;
+		}
+		if (qs[k].table)
+			g_hash_table_destroy(qs[k].table);
+		qs[k].table = t;
+		qs[k].reloads++;
+	}
+}
+
+/* Multicast or broadcast IP destination (a frame every neighbour gets). */
+static bool
+ip_multicast(const unsigned char *p, int len)
+{
+	if (len >= 20 && (p[0] >> 4) == 4)
+		return (p[16] >= 224 && p[16] <= 239) ||
+		       (p[16] == 255 && p[17] == 255 && p[18] == 255 && p[19] == 255);
+	if (len >= 40 && (p[0] >> 4) == 6)
+		return p[24] == 0xff;
+	return false;
+}
+
 static int
 on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
           void *data)
@@ -105,11 +233,29 @@ on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
 		return 0;
 	uint32_t id = ntohl(ph->packet_id);
 	q->pkts++;
-	if (q->loss > 0 && g_rand_double(rng) < q->loss) {
+	double loss = q->loss;
+	uint64_t delay = q->delay_ns;
+	if (q->table_path) {
+		struct nfqnl_msg_packet_hw *hw = nfq_get_packet_hw(nfa);
+		if (!hw || ntohs(hw->hw_addrlen) != 6)
+			return nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL); /* not from the radio */
+		uint64_t key = mac_key(hw->hw_addr);
+		const struct nbr *nb = q->table ? g_hash_table_lookup(q->table, &key) : NULL;
+		if (!nb) {
+			q->out_of_range++;
+			q->dropped++;
+			return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
+		}
+		unsigned char *pl = NULL;
+		int len = nfq_get_payload(nfa, &pl);
+		loss = ip_multicast(pl, len) ? nb->loss_mc : nb->loss;
+		delay = nb->delay_ns;
+	}
+	if (loss > 0 && g_rand_double(rng) < loss) {
 		q->dropped++;
 		return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
 	}
-	int64_t d = (int64_t)q->delay_ns;
+	int64_t d = (int64_t)delay;
 	if (q->jitter_ns)
 		d += (int64_t)(g_rand_double_range(rng, -1.0, 1.0) * (double)q->jitter_ns);
 	if (d <= 0)
@@ -122,14 +268,17 @@ on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
 }
 
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: aero-impair [--seed N] [--stats FILE] QUEUE:DELAY_US:JITTER_US:LOSS ...\n");
+	fprintf(stderr, "usage: aero-impair [--seed N] [--stats FILE] QUEUE:DELAY_US:JITTER_US:LOSS ... "
+	        "QUEUE:table:FILE ...\n");
 	return 2;
 }
 
@@ -151,6 +300,16 @@ main(int argc, char **argv)
 		unsigned num;
 		unsigned long long dl, jt;
 		double loss;
+		int off = 0;
+		if (n_q < MAX_Q && sscanf(argv[i], "%u:table:%n", &num, &off) == 1 && off > 0 &&
+		    argv[i][off] && num <= 65535) {
+			qs[n_q] = (struct qconf){.num = num, .table_path = argv[i] + off};
+			qs[n_q].table = table_load(qs[n_q].table_path);
+			if (!qs[n_q].table)
+				return 2;
+			n_q++;
+			continue;
+		}
 		if (n_q >= MAX_Q || sscanf(argv[i], "%u:%llu:%llu:%lf", &num, &dl, &jt, &loss) != 4 ||
 		    loss < 0 || loss > 1 || num > 65535) {
 			fprintf(stderr, "aero-impair: bad queue spec '%s'\n", argv[i]);
@@ -176,7 +335,11 @@ main(int argc, char **argv)
 			        g_strerror(errno));
 			return 3;
 		}
-		nfq_set_mode(qs[k].qh, NFQNL_COPY_META, 0);
+		/* table queues look at the IP destination (multicast or not) */
+		if (qs[k].table_path)
+			nfq_set_mode(qs[k].qh, NFQNL_COPY_PACKET, 40);
+		else
+			nfq_set_mode(qs[k].qh, NFQNL_COPY_META, 0);
 		nfq_set_queue_maxlen(qs[k].qh, 16384);
 	}
 	nfnl_rcvbufsiz(nfq_nfnlh(h), 8 << 20);
@@ -191,9 +354,14 @@ main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	fprintf(stderr, "aero-impair: %u queue(s) ready\n", n_q);
 	char buf[65536] __attribute__((aligned));
 	while (!stop) {
+		if (reload) {
+			reload = 0;
+			tables_reload();
+		}
 		uint64_t now = now_ns();
 		while (heap->len && ((struct held *)heap->data)[0].due <= now) {
 			struct held x = heap_pop();
@@ -239,12 +407,23 @@ main(int argc, char **argv)
 				                (double)(qs[k].pkts - qs[k].dropped) : 0.0,
 				        (unsigned long long)(qs[k].delay_ns / 1000),
 				        (unsigned long long)(qs[k].jitter_ns / 1000), qs[k].loss);
+			for (unsigned k = 0; k < n_q; k++)
+				if (qs[k].table_path)
+					fprintf(f, ",\"%u-table\":{\"out_of_range\":%llu,\"neighbours\":%u,"
+					        "\"reloads\":%llu,\"reload_errors\":%llu}", qs[k].num,
+					        (unsigned long long)qs[k].out_of_range,
+					        qs[k].table ? g_hash_table_size(qs[k].table) : 0u,
+					        (unsigned long long)qs[k].reloads,
+					        (unsigned long long)qs[k].reload_errors);
 			fputs("}\n", f);
 			fclose(f);
 		}
 	}
-	for (unsigned k = 0; k < n_q; k++)
+	for (unsigned k = 0; k < n_q; k++) {
 		nfq_destroy_queue(qs[k].qh);
+		if (qs[k].table)
+			g_hash_table_destroy(qs[k].table);
+	}
 	nfq_close(h);
 	return 0;
 }

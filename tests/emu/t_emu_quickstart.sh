@@ -34,6 +34,16 @@ print("relay_to_outside", c["relay"].get("relay_to_outside", 0) + c["relay"].get
 print("relay_to_server", c["relay"].get("relay_to_server", 0))
 print("handovers", s["handovers"])
 print("tcp_mbit", s["flows"]["2"].get("throughput_mbit", 0))
+fl = [json.loads(l) for l in open(d + "/flows.jsonl")]
+print("tcp_lines", sum(1 for l in fl if l["flow"] == 2 and l["dir"] == "tx"), sum(1 for l in fl if l["flow"] == 2 and l["dir"] == "rx"))
+print("prl_dns", s.get("prl", {}).get("dns"))
+import glob, re
+q = set()
+for f in glob.glob(d + "/dns/dnsmasq*.log"):
+    q |= set(re.findall(r"query\[A\] linkupnetworks\.aero\.test from ([\d.]+)", open(f).read()))
+sc = json.load(open(d + "/scenario.json"))
+cl = {n["interfaces"][0]["address"] for n in sc["nodes"] if n["role"] == "client"}
+print("dns_clients", len(q & cl), len(cl))
 worst = max(abs(r["observed_delay_ms"] - r["configured_delay_ms"]) for r in s["impairment"].values())
 print("impair_worst_ms", worst)
 for n, r in s["impairment"].items():
@@ -45,6 +55,10 @@ v() { echo "$res" | awk -v k="$1" '$1 == k {print $2}'; }
 awk -v x="$(v udp_delivery)" 'BEGIN{exit !(x >= 0.5)}' && ok "UDP flow mobile1 -> cn delivered >= 50 % through the overlay" || nok "UDP delivery ($(v udp_delivery))"
 [ "$(v relay_to_server)" -gt 0 ] 2>/dev/null && ok "the Relay forwarded outside traffic to a Server" || nok "relay_to_server $(v relay_to_server)"
 awk -v x="$(v tcp_mbit)" 'BEGIN{exit !(x > 0)}' && ok "TCP router1 -> cn (router model, downstream TUN address as source): $(v tcp_mbit) Mbit/s" || nok "TCP router1 -> cn ($(v tcp_mbit))"
+set -- $(echo "$res" | awk '$1 == "tcp_lines" {print $2, $3}')
+[ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] && ok "flows.jsonl: the TCP flow has per-interval lines ($1 tx, $2 rx)" || nok "TCP lines in flows.jsonl (${1:-0} tx, ${2:-0} rx)"
+set -- $(echo "$res" | awk '$1 == "dns_clients" {print $2, $3}')
+[ "$(v prl_dns)" = linkupnetworks.aero.test ] && [ "${1:-0}" = "${2:-x}" ] && ok "all $1 Clients found their Servers through dnsmasq (linkupnetworks.aero.test)" || nok "PRL over DNS ($(v prl_dns); queries from ${1:-0} of ${2:-?} Clients)"
 [ "$(v handovers)" -ge 1 ] 2>/dev/null && ok "mobile1 handed over (move isp1 -> isp2)" || nok "handover count $(v handovers)"
 [ -n "$(v impair_worst_ms)" ] && awk -v x="$(v impair_worst_ms)" 'BEGIN{exit !(x <= 5)}' && ok "impairment delay within 5 ms of the configuration on every network" || nok "impairment accuracy (worst $(v impair_worst_ms) ms)"
 # only what this run made: its bridges and the processes writing into its

@@ -76,6 +76,21 @@ EOC
 		nok "dhcpcd obtained a sub-delegated prefix" "$(tail -8 "$W/dhcpcd.log"; "$B/aeroctl" -s "$W/c.sock" counters | grep -E 'drop|ds|sub' | grep -v ': 0$')"
 	fi
 	kill $dpid 2>/dev/null; wait $dpid 2>/dev/null
+	# rdisc6 (ndisc6) reads a real RA of the project: the router Client's RA
+	# on its downstream link (RS into the TUN, the core answers). A Server's
+	# RA travels inside the AERO underlay and is consumed by the Client's
+	# core, never written to a TUN, so no ND tool can sit in front of it
+	# (t_ns.sh decodes it from the capture with tshark instead).
+	if command -v rdisc6 >/dev/null; then
+		ra=$(ip netns exec $C timeout 10 rdisc6 -1 -r 3 -w 1500 $DS 2>&1)
+		echo "$ra" | grep -E 'Prefix|from|Router lifetime' | sed 's/^/# rdisc6: /'
+		rp=$(echo "$ra" | sed -n 's/^ *Prefix *: *\([0-9a-f:]*\/[0-9]*\).*/\1/p' | head -1)
+		inside=$(/usr/bin/python3 -c 'import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1]).subnet_of(ipaddress.ip_network(sys.argv[2])))' "${rp:-::/0}" "$CP" 2>&1)
+		[ "$inside" = True ] && ok "rdisc6 reads the router Client's RA on its downstream link: prefix $rp inside $CP" \
+			|| nok "rdisc6 reads the router Client's RA (prefix '${rp}')" "$ra"
+	else
+		ok "rdisc6 reads the router Client's RA # SKIP ndisc6 is not installed"
+	fi
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; pids=()
 fi
 
