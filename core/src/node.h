@@ -96,6 +96,11 @@ struct nce {
 	uint8_t icv_prev[20];   /* the key before the last change, accepted */
 	size_t icv_prev_len;    /* on receive until icv_prev_until */
 	aero_tstamp icv_prev_until;
+	/* P2 Identification re-synchronisation (nud_resync_*): a nonce sent
+	 * in an SNS after a valid packet fell left of the window */
+	uint8_t resync_nonce[AERO_ND_NONCE_LEN];
+	bool resync_pending;
+	aero_tstamp resync_sent;
 	void *role_data;        /* Server: the binding; freed by the role */
 };
 struct nce *nce_lookup(struct aero_node *n, const struct aero_in6 *ll);

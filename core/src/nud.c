@@ -122,6 +122,43 @@ nud_used(struct aero_node *n, struct nce *e)
 }
 
 void
+nud_resync_probe(struct aero_node *n, struct nce *e)
+{
+	if (e->loc.family == 0 ||
+	    (e->resync_pending && n->now < e->resync_sent + n->cfg.retrans_timer))
+		return;
+	n->cb->rand(e->resync_nonce, sizeof e->resync_nonce, n->user);
+	e->resync_pending = true;
+	e->resync_sent = n->now;
+	struct aero_nd_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = AERO_ND_TYPE_NS;
+	m.target = e->ll;
+	m.opts.unknown[0] = (struct aero_nd_opt_unknown){
+		.type = AERO_ND_OPT_NONCE, .data = e->resync_nonce,
+		.data_len = sizeof e->resync_nonce};
+	m.opts.n_unknown = 1;
+	COUNT(n, seal_resync_probes);
+	node_send_nd(n, e, NULL, &n->ll, &e->ll, &m);
+}
+
+bool
+nud_resync_answer(const struct aero_node *n, const struct nce *e,
+                  const struct aero_scmp_msg *sm)
+{
+	(void)n;
+	if (!e->resync_pending || sm->type != AERO_SCMP_TYPE_SNA)
+		return false;
+	for (size_t i = 0; i < sm->nd.opts.n_unknown; i++) {
+		const struct aero_nd_opt_unknown *u = &sm->nd.opts.unknown[i];
+		if (u->type == AERO_ND_OPT_NONCE && u->data_len == AERO_ND_NONCE_LEN &&
+		    memcmp(u->data, e->resync_nonce, AERO_ND_NONCE_LEN) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
 nud_probe(struct aero_node *n, struct nce *e)
 {
 	if (e->loc.family == 0)
@@ -146,6 +183,14 @@ nud_rx(struct aero_node *n, struct rxctx *rx, const struct aero_nd_msg *m)
 		na.na_override = true;
 		na.opts.has_tllao = true;
 		nud_own_lla(n, &na.opts.tllao);
+		/* echo a Nonce (RFC 3971 5.3.2; P2 re-synchronisation, nud.h) */
+		for (size_t i = 0; i < m->opts.n_unknown; i++)
+			if (m->opts.unknown[i].type == AERO_ND_OPT_NONCE &&
+			    m->opts.unknown[i].data_len == AERO_ND_NONCE_LEN) {
+				na.opts.unknown[0] = m->opts.unknown[i];
+				na.opts.n_unknown = 1;
+				break;
+			}
 		/* RFC 4861 7.2.4: to the NS source, or all-nodes from :: */
 		const struct aero_in6 *to = na.na_solicited ? &rx->ip6.src
 		                                             : &in6_all_nodes;

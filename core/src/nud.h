@@ -21,4 +21,21 @@ bool nud_rx(struct aero_node *n, struct rxctx *rx, const struct aero_nd_msg *m);
  * ::ffff:a.b.c.d, port as configured). */
 void nud_own_lla(const struct aero_node *n, struct aero_nd_lla *l);
 
+/*
+ * P2 Identification re-synchronisation [P] (digest 3.10 leaves a peer
+ * restart open; the SEAL Identification restarts at a random value in a
+ * node that lost its state, so half of the time its packets fall left of
+ * the receiver's window for good). When a packet with a valid ICV is too
+ * old (AERO_SEAL_REPLAY_OLD), the receiver drops it as a replay and, at
+ * most once per RETRANS_TIMER, sends the neighbour an SNS carrying a fresh
+ * RFC 3971 Nonce option; the neighbour's SNA echoes it (nud_rx). An SNA
+ * with the ICV, the echoed nonce and an old Identification proves a fresh
+ * sender: the window restarts at its Identification. A replayed packet
+ * cannot carry the new nonce, so anti-replay holds.
+ */
+void nud_resync_probe(struct aero_node *n, struct nce *e);
+/* sm is an SNA echoing e's outstanding nonce. */
+bool nud_resync_answer(const struct aero_node *n, const struct nce *e,
+                       const struct aero_scmp_msg *sm);
+
 #endif

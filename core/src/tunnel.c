@@ -6,6 +6,7 @@
  */
 #include "node.h"
 #include "nexthop.h"
+#include "nud.h"
 
 /* RFC 6040 section 4.2, figure 4: rows = inner ECN, columns = outer ECN.
  * Values: the new inner ECN, or -1 = drop. ECN codepoints: 0 Not-ECT,
@@ -139,8 +140,22 @@ tunnel_unwrap(struct aero_node *n, const struct aero_pktinfo *pi,
 		rx->icv_ok = true;
 	}
 	if (nb && key) {
-		if (aero_seal_replay_check(&nb->rx_win, s.id) != AERO_SEAL_REPLAY_OK) {
+		int rc = aero_seal_replay_check(&nb->rx_win, s.id);
+		bool fresh = rc == AERO_SEAL_REPLAY_OLD && !rx->icv_link_key;
+		if (fresh && nb->resync_pending &&
+		    (s.c || s.next_header == AERO_SEAL_NH_SCMP) &&
+		    aero_wire_scmp_decode(sm, s.payload, s.payload_len, &n->ndctx, true) >= 0 &&
+		    nud_resync_answer(n, nb, sm)) {
+			/* the neighbour restarted its sequence (nud.h) */
+			aero_seal_replay_init(&nb->rx_win);
+			nb->resync_pending = false;
+			COUNT(n, seal_resync_done);
+			rc = AERO_SEAL_REPLAY_OK;
+		}
+		if (rc != AERO_SEAL_REPLAY_OK) {
 			DROP(n, drop_replay, "Identification replayed or old");
+			if (fresh)
+				nud_resync_probe(n, nb);
 			return -1;
 		}
 		aero_seal_replay_update(&nb->rx_win, s.id);

@@ -325,6 +325,53 @@ test_wrong_key(void)
 	topo_free(t);
 }
 
+/* A Relay restarts without state: its SEAL Identifications start again at
+ * a random value, left of the Server's window about half of the time. The
+ * Server drops those as old, re-synchronises with an SNS carrying a Nonce
+ * (nud.h) and forwards again within a second; a replayed old packet is
+ * still refused afterwards. Eight seeds cover both halves. */
+static void
+test_restart_resync(void)
+{
+	unsigned resyncs = 0;
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		struct topo_cfg tc = {.n_servers = 1, .relay = true, .n_clients = 1,
+		                      .profile = AERO_PROFILE_P2, .icv = true};
+		struct topo *t = topo_new(&tc, seed);
+		g_assert_true(sim_run_cond(t->s, 60 * AERO_SEC, topo_all_bound, t));
+		sim_run_until(t->s, sim_now(t->s) + 2 * AERO_SEC); /* routes settle */
+		struct aero_prefix p;
+		g_assert_true(topo_prefix(t, 0, &p));
+		struct aero_in6 a = topo_addr1(&p), out;
+		aero_in6_parse(&out, "2001:4860::8888");
+		int srv = t->server[0], c = t->client[0];
+		for (uint32_t i = 0; i < 5; i++)
+			topo_send(t, t->relay, &out, &a, i, sim_now(t->s) + i * 10 * AERO_MS);
+		sim_run_until(t->s, sim_now(t->s) + AERO_SEC);
+		g_assert_cmpuint(topo_arrived(t, c), ==, 5);
+
+		sim_restart(t->s, t->relay);
+		aero_tstamp t0 = sim_now(t->s);
+		/* one packet every 100 ms for 3 s */
+		for (uint32_t i = 0; i < 30; i++)
+			topo_send(t, t->relay, &out, &a, 100 + i, t0 + i * 100 * AERO_MS);
+		sim_run_until(t->s, t0 + 1500 * AERO_MS);
+		unsigned mid = topo_arrived(t, c);
+		sim_run_until(t->s, t0 + 4 * AERO_SEC);
+		unsigned late = topo_arrived(t, c) - mid;
+		uint64_t done = cnt(t, srv, "seal_resync_done");
+		g_test_message("seed %llu: %u of 15 in the first 1.5 s, %u of the last 15, "
+		               "resync probes %llu done %llu", (unsigned long long)seed,
+		               mid - 5, late,
+		               (unsigned long long)cnt(t, srv, "seal_resync_probes"),
+		               (unsigned long long)done);
+		g_assert_cmpuint(late, ==, 15);
+		resyncs += (unsigned)done;
+		topo_free(t);
+	}
+	g_assert_cmpuint(resyncs, >=, 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -332,5 +379,6 @@ main(int argc, char **argv)
 	g_test_add_func("/sim/p2/forged-tampered-replayed", test_security);
 	g_test_add_func("/sim/p2/no-icv", test_no_icv);
 	g_test_add_func("/sim/p2/wrong-key", test_wrong_key);
+	g_test_add_func("/sim/p2/restart-resync", test_restart_resync);
 	return g_test_run();
 }

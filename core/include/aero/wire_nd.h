@@ -35,6 +35,10 @@
 #define AERO_ND_OPT_RHO   4
 #define AERO_ND_OPT_MTU   5
 #define AERO_ND_OPT_RIO   24
+/* RFC 3971 5.3.2 Nonce: kept as an unknown option (6 bytes: Length 1);
+ * P2 SNS/SNA use it to re-synchronise SEAL Identifications (nud.h). */
+#define AERO_ND_OPT_NONCE 14
+#define AERO_ND_NONCE_LEN 6
 
 /* Option lengths are in units of 8 octets; the length byte caps an option. */
 #define AERO_ND_OPT_UNIT    8
