@@ -40,6 +40,7 @@ struct aerod_opts {
 	char *events_path;         /* --events FILE (JSON lines) */
 	char *log_path;            /* --log FILE [stderr] */
 	char *underlay;            /* --underlay udp|pcap [udp] */
+	char *underlay_if;         /* --underlay-if NAME (pcap) [the locator's] */
 	char *downstream[AERO_MAX_DOWNSTREAM];
 	unsigned n_downstream;
 	int table;                 /* --table N [8060] */
@@ -48,6 +49,7 @@ struct aerod_opts {
 	int log_level;             /* syslog level [6 = info] */
 	bool no_netlink;           /* --no-netlink: core events not applied */
 	bool no_batch;             /* --no-batch: recvmsg/sendmsg per packet */
+	bool no_offload;           /* --no-offload: no vnet header, UDP GSO/GRO */
 	bool check_only;           /* --check: print the config and exit */
 	struct aerod_peermap peermap[AEROD_MAX_PEERMAP];
 	size_t n_peermap;
@@ -82,15 +84,20 @@ struct aerod {
 	bool shutting_down;
 	bool in_batch;             /* inside a burst of reads: outputs deferred */
 	guint drain_id;
-	uint64_t host_cnt[14];     /* see host_counter_names in main.c */
+	struct pcapul *pcapul;     /* --underlay=pcap (pcapul.c), else NULL */
+	uint64_t host_cnt[29];     /* see host_counter_names in main.c */
 };
 
 enum {
 	HC_TUN_RX, HC_TUN_TX, HC_UDP_RX, HC_UDP_TX, HC_UDP_TX_ERR,
 	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ, HC_RELAY_RX, HC_RELAY_TX, HC_DS_RX,
+	HC_PCAP_RX, HC_PCAP_TX, HC_PCAP_RX_BAD, HC_PCAP_RX_DROP, HC_PCAP_TX_FALLBACK,
 	HC_DNS_TX, HC_DNS_RX, HC_DNS_BAD,
+	/* data path offloads (tun.c, udp.c, offload.c) */
+	HC_TUN_GSO_RX, HC_TUN_SEGS, HC_TUN_CSUM, HC_TUN_VNET_BAD, HC_TUN_GRO_IN,
+	HC_TUN_GRO_OUT, HC_TUN_GRO_BAD_CSUM, HC_UDP_GSO_TX, HC_UDP_GRO_RX, HC_UDP_GSO_ERR,
 };
-extern const char *const aerod_host_counter_names[14];
+extern const char *const aerod_host_counter_names[29];
 
 /* main.c */
 uint64_t aerod_now(void);                  /* CLOCK_MONOTONIC ns */
@@ -114,6 +121,8 @@ gboolean tun_readable(gint fd, GIOCondition c, gpointer user);
 void tun_write(struct aerod *d, const uint8_t *pkt, size_t len);
 /* a tunnel-side output for downstream link k (0 = the AERO interface) */
 void tun_write_link(struct aerod *d, unsigned k, const uint8_t *pkt, size_t len);
+/* end of a drain: write what the user-space GRO still holds */
+void tun_flush(struct aerod *d);
 
 /* dhcprelay.c: Server with --dhcp-relay (a socket on [relay_src]:547) */
 int dhcprelay_open(struct aerod *d, GError **err);
@@ -128,6 +137,17 @@ gboolean udp_readable(gint fd, GIOCondition c, gpointer user);
 void udp_send(struct aerod *d, const struct aero_out *o);
 void udp_send_many(struct aerod *d, const struct aero_out *const *o, size_t n);
 int udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err);
+
+/* pcapul.c: --underlay=pcap (after udp_open: the UDP socket stays bound) */
+struct pcapul;
+int pcapul_open(struct aerod *d, GError **err);
+void pcapul_close(struct aerod *d);
+/* sends what it can through pcap; returns the count left for the UDP
+ * socket, *rest pointing at them (valid until the next call) */
+size_t pcapul_send_many(struct aerod *d, const struct aero_out *const *o, size_t n,
+                        const struct aero_out *const **rest);
+/* after udp_rebind made the new socket: pcap on the new locator */
+int pcapul_rebind(struct aerod *d, const struct aero_loc *loc, GError **err);
 
 /* rtnl.c */
 int rtnl_open(struct aerod *d, GError **err);

@@ -18,11 +18,16 @@
 #include "aero/json.h"
 #include "aero/wire_ip.h"
 
-const char *const aerod_host_counter_names[14] = {
+const char *const aerod_host_counter_names[29] = {
 	"host_tun_rx", "host_tun_tx", "host_udp_rx", "host_udp_tx",
 	"host_udp_tx_err", "host_netlink_err", "host_tun_tx_err", "host_ctl_req",
 	"host_relay_rx", "host_relay_tx", "host_downstream_rx",
+	"host_pcap_rx", "host_pcap_tx", "host_pcap_rx_bad", "host_pcap_rx_drop",
+	"host_pcap_tx_fallback",
 	"host_dns_tx", "host_dns_rx", "host_dns_bad",
+	"host_tun_gso_rx", "host_tun_segments", "host_tun_csum_done", "host_tun_vnet_bad",
+	"host_tun_gro_in", "host_tun_gro_out", "host_tun_gro_bad_csum",
+	"host_udp_gso_tx", "host_udp_gro_rx", "host_udp_gso_err",
 };
 
 static int log_level = 6;
@@ -198,11 +203,12 @@ handle_event(struct aerod *d, const struct aero_event *e)
  * the burst: the underlay packets then leave in one sendmmsg. */
 struct held {
 	struct aero_pktinfo pi;
-	size_t len;
-	uint8_t data[];
+	size_t off, len;           /* the packet's bytes in held_arena */
 };
 
-static GPtrArray *held;
+static GArray *held;               /* struct held */
+static uint8_t *held_arena;        /* grows, never shrinks: no malloc per packet */
+static size_t held_used, held_cap;
 
 static void
 flush_held(struct aerod *d)
@@ -213,25 +219,31 @@ flush_held(struct aerod *d)
 	struct aero_out outs[AEROD_SEND_BATCH];
 	size_t nul = 0;
 	for (guint i = 0; i < held->len; i++) {
-		struct held *h = held->pdata[i];
+		const struct held *h = &g_array_index(held, struct held, i);
+		const uint8_t *data = held_arena + h->off;
 		if (h->pi.side == AERO_SIDE_UNDERLAY) {
-			outs[nul] = (struct aero_out){.kind = AERO_OUT_PACKET, .pi = h->pi,
-			                              .data = h->data, .len = h->len};
+			/* field by field: .ev is not read for a packet */
+			outs[nul].kind = AERO_OUT_PACKET;
+			outs[nul].pi = h->pi;
+			outs[nul].data = data;
+			outs[nul].len = h->len;
 			ul[nul] = &outs[nul];
 			if (++nul == AEROD_SEND_BATCH) {
 				udp_send_many(d, ul, nul);
 				nul = 0;
 			}
-		} else if (!dhcprelay_take(d, h->data, h->len)) {
+		} else if (!dhcprelay_take(d, data, h->len)) {
 			/* the AERO interface, or downstream link k: its own
 			 * TUN (--downstream tun:NAME), else the AERO TUN and
 			 * the kernel routes */
-			tun_write_link(d, h->pi.ifindex, h->data, h->len);
+			tun_write_link(d, h->pi.ifindex, data, h->len);
 		}
 	}
 	if (nul)
 		udp_send_many(d, ul, nul);
-	g_ptr_array_set_size(held, 0);
+	tun_flush(d); /* the user-space GRO of the AERO TUN */
+	g_array_set_size(held, 0);
+	held_used = 0;
 }
 
 static void
@@ -269,18 +281,21 @@ aerod_run_core(struct aerod *d)
 		return;
 	busy = true;
 	if (!held)
-		held = g_ptr_array_new_with_free_func(g_free);
+		held = g_array_sized_new(FALSE, FALSE, sizeof(struct held), 4 * AEROD_SEND_BATCH);
 	struct aero_out o;
 	while (aero_node_poll(d->node, &o) == 1) {
 		if (o.kind == AERO_OUT_EVENT) {
 			handle_event(d, &o.ev);
 			continue;
 		}
-		struct held *h = g_malloc(sizeof *h + o.len);
-		h->pi = o.pi;
-		h->len = o.len;
-		memcpy(h->data, o.data, o.len);
-		g_ptr_array_add(held, h);
+		if (held_used + o.len > held_cap) {
+			held_cap = MAX(MAX(2 * held_cap, held_used + o.len), (size_t)1 << 20);
+			held_arena = g_realloc(held_arena, held_cap);
+		}
+		memcpy(held_arena + held_used, o.data, o.len);
+		struct held h = {.pi = o.pi, .off = held_used, .len = o.len};
+		g_array_append_val(held, h);
+		held_used += o.len;
 	}
 	lease_flush(d); /* bindings on disk before the Replies leave */
 	busy = false;
@@ -352,13 +367,15 @@ static GOptionEntry entries[] = {
 	{"lease", 0, 0, G_OPTION_ARG_FILENAME, NULL, "Server: lease file", "FILE"},
 	{"events", 0, 0, G_OPTION_ARG_FILENAME, NULL, "events as JSON lines", "FILE"},
 	{"log", 0, 0, G_OPTION_ARG_FILENAME, NULL, "log file [stderr]", "FILE"},
-	{"underlay", 0, 0, G_OPTION_ARG_STRING, NULL, "udp (pcap: not implemented yet)", "KIND"},
+	{"underlay", 0, 0, G_OPTION_ARG_STRING, NULL, "udp|pcap: a UDP socket, or libpcap on the raw interface [udp]", "KIND"},
+	{"underlay-if", 0, 0, G_OPTION_ARG_STRING, NULL, "pcap: interface [the one holding the locator]", "NAME"},
 	{"table", 0, 0, G_OPTION_ARG_INT, NULL, "routing table of delegated prefixes [8060]", "N"},
 	{"learn-table", 0, 0, G_OPTION_ARG_INT, NULL, "Relay: table of BGP-learned routes [8061]", "N"},
 	{"epoch-ns", 0, 0, G_OPTION_ARG_INT64, NULL, "CLOCK_MONOTONIC ns of t = 0 in the events log", "NS"},
 	{"seed", 0, 0, G_OPTION_ARG_INT, NULL, "run seed (recorded only)", "N"},
 	{"no-netlink", 0, 0, G_OPTION_ARG_NONE, NULL, "do not apply events to the kernel", NULL},
 	{"no-batch", 0, 0, G_OPTION_ARG_NONE, NULL, "one packet per system call (benchmark baseline)", NULL},
+	{"no-offload", 0, 0, G_OPTION_ARG_NONE, NULL, "no TUN offloads (vnet header, TSO) and no UDP GSO/GRO", NULL},
 	{"check", 0, 0, G_OPTION_ARG_NONE, NULL, "print the configuration and exit", NULL},
 	{"verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, NULL, "more logging (repeat)", NULL},
 	{"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "warnings and errors only", NULL},
@@ -563,6 +580,7 @@ cleanup(struct aerod *d)
 	ctl_close(d);
 	resolve_close();
 	dhcprelay_close();
+	pcapul_close(d);
 	if (d->node)
 		aero_node_free(d->node);
 	d->node = NULL;
@@ -586,7 +604,7 @@ main(int argc, char **argv)
 	d->o.learn_table = AEROD_LEARN_TABLE_DEFAULT;
 	gint64 epoch = 0;
 	int seed = 0;
-	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE;
+	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE, no_offload = FALSE;
 	entries[0].arg_data = &d->o.scenario;
 	entries[1].arg_data = &d->o.node;
 	for (GOptionEntry *e = entries; e->long_name; e++) {
@@ -597,12 +615,14 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "log")) e->arg_data = &d->o.log_path;
 		else if (!strcmp(e->long_name, "underlay")) e->arg_data = &d->o.underlay;
 		else if (!strcmp(e->long_name, "dns")) e->arg_data = &d->o.dns;
+		else if (!strcmp(e->long_name, "underlay-if")) e->arg_data = &d->o.underlay_if;
 		else if (!strcmp(e->long_name, "table")) e->arg_data = &d->o.table;
 		else if (!strcmp(e->long_name, "learn-table")) e->arg_data = &d->o.learn_table;
 		else if (!strcmp(e->long_name, "epoch-ns")) e->arg_data = &epoch;
 		else if (!strcmp(e->long_name, "seed")) e->arg_data = &seed;
 		else if (!strcmp(e->long_name, "no-netlink")) e->arg_data = &no_nl;
 		else if (!strcmp(e->long_name, "no-batch")) e->arg_data = &no_batch;
+		else if (!strcmp(e->long_name, "no-offload")) e->arg_data = &no_offload;
 		else if (!strcmp(e->long_name, "check")) e->arg_data = &check;
 		else if (!strcmp(e->long_name, "verbose")) e->arg_data = (gpointer)verbose_cb;
 	}
@@ -626,6 +646,7 @@ main(int argc, char **argv)
 	d->o.seed = (uint32_t)seed;
 	d->o.no_netlink = no_nl;
 	d->o.no_batch = no_batch;
+	d->o.no_offload = no_offload;
 	d->o.check_only = check;
 	aerod_set_log_level(opt_quiet ? 4 : 6 + opt_verbose);
 	for (char **p = opt_downstream; p && *p; p++) {
@@ -635,9 +656,9 @@ main(int argc, char **argv)
 		}
 		d->o.downstream[d->o.n_downstream++] = *p;
 	}
-	if (d->o.underlay && strcmp(d->o.underlay, "udp") != 0) {
-		fprintf(stderr, "aerod: --underlay=%s is not implemented yet (only udp)\n",
-		        d->o.underlay);
+	bool pcap_ul = d->o.underlay && !strcmp(d->o.underlay, "pcap");
+	if (d->o.underlay && strcmp(d->o.underlay, "udp") != 0 && !pcap_ul) {
+		fprintf(stderr, "aerod: unknown --underlay=%s (udp or pcap)\n", d->o.underlay);
 		return 1;
 	}
 	if (d->o.log_path) {
@@ -683,6 +704,7 @@ main(int argc, char **argv)
 	lease_init(d);
 	if ((!d->o.no_netlink && rtnl_open(d, &err) != 0) ||
 	    tun_open(d, &err) != 0 || udp_open(d, &err) != 0 ||
+	    (pcap_ul && pcapul_open(d, &err) != 0) ||
 	    dhcprelay_open(d, &err) != 0 ||
 	    ctl_open(d, &err) != 0 || lease_load(d, &err) != 0 ||
 	    (!d->o.no_netlink && d->cfg.role == AERO_ROLE_RELAY &&

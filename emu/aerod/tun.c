@@ -1,17 +1,30 @@
 /*
  * emu/aerod/tun.c -- the AERO interface: a Linux TUN device (IFF_TUN |
- * IFF_NO_PI), one inner IPv6 packet per read/write.
+ * IFF_NO_PI). Without offloads (--no-offload, and always for downstream
+ * TUNs) one inner IPv6 packet per read/write. With offloads (the default)
+ * the AERO TUN has IFF_VNET_HDR and TUNSETOFFLOAD CSUM|TSO6|TSO_ECN: a read
+ * may be a TCP super-packet of up to 64 KB, cut into segments of the AERO
+ * MTU in user space (offload.c), each handed to the core; writes go through
+ * the user-space GRO of offload.c (one GSO write per run of in-order TCP
+ * segments of a flow, flushed by tun_flush at the end of every drain).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "aerod.h"
+#include "offload.h"
 
 #define TUN_BATCH 64
+
+static bool tun_vnet;              /* the AERO TUN has a vnet header */
+static void gro_write(void *user, const struct iovec *iov, int iovcnt);
+static struct offload_stats ost;
+static struct offload_gro *gro;
 
 static void
 set_knobs(struct aerod *d, const char *ifname, const char *const (*knobs)[2], size_t n)
@@ -26,7 +39,7 @@ set_knobs(struct aerod *d, const char *ifname, const char *const (*knobs)[2], si
 }
 
 static int
-tun_create(const char *name, char out[IF_NAMESIZE], GError **err)
+tun_create(const char *name, char out[IF_NAMESIZE], bool vnet, GError **err)
 {
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -37,11 +50,20 @@ tun_create(const char *name, char out[IF_NAMESIZE], GError **err)
 	}
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
 		            "cannot create TUN device %s: %s", name, g_strerror(errno));
+		close(fd);
+		return -1;
+	}
+	int hsz = OFFLOAD_VNET_HDR_LEN;
+	unsigned off = TUN_F_CSUM | TUN_F_TSO6 | TUN_F_TSO_ECN;
+	if (vnet && (ioctl(fd, TUNSETVNETHDRSZ, &hsz) < 0 || ioctl(fd, TUNSETOFFLOAD, off) < 0)) {
+		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
+		            "TUN %s: cannot set the vnet header / offloads: %s (try --no-offload)",
+		            name, g_strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -87,7 +109,7 @@ ds_open(struct aerod *d, GError **err)
 		const char *name = d->o.downstream[i];
 		if (g_str_has_prefix(name, "tun:")) {
 			char got[IF_NAMESIZE];
-			int fd = tun_create(name + 4, got, err);
+			int fd = tun_create(name + 4, got, false, err);
 			if (fd < 0)
 				return -1;
 			d->ds_fd[i] = fd;
@@ -130,10 +152,15 @@ tun_open(struct aerod *d, GError **err)
 		g_strlcpy(d->tun_name, "none", sizeof d->tun_name);
 		return 0;
 	}
-	int fd = tun_create(d->o.tun_name, d->tun_name, err);
+	tun_vnet = !d->o.no_offload;
+	int fd = tun_create(d->o.tun_name, d->tun_name, tun_vnet, err);
 	if (fd < 0)
 		return -1;
 	d->tun_fd = fd;
+	if (tun_vnet) {
+		gro = g_new(struct offload_gro, 1); /* lives as long as aerod */
+		offload_gro_init(gro, gro_write, d, &ost);
+	}
 	d->tun_ifindex = if_nametoindex(d->tun_name);
 	/* no kernel-made link-local address, RS or DAD on the AERO interface:
 	 * the core owns its addresses */
@@ -163,12 +190,38 @@ tun_close(struct aerod *d)
 		}
 }
 
+/* offload counters into the host counters (after every burst) */
+static void
+sync_counters(struct aerod *d)
+{
+	d->host_cnt[HC_TUN_GSO_RX] = ost.gso_rx;
+	d->host_cnt[HC_TUN_SEGS] = ost.seg_out;
+	d->host_cnt[HC_TUN_CSUM] = ost.csum_done;
+	d->host_cnt[HC_TUN_VNET_BAD] = ost.bad;
+	d->host_cnt[HC_TUN_GRO_IN] = ost.gro_in;
+	d->host_cnt[HC_TUN_GRO_OUT] = ost.gro_out;
+	d->host_cnt[HC_TUN_GRO_BAD_CSUM] = ost.gro_bad_csum;
+}
+
+/* one packet (or segment) from the AERO TUN to the core */
+static void
+to_core(void *user, uint8_t *pkt, size_t len)
+{
+	struct aerod *d = user;
+	if ((pkt[0] >> 4) != 6)
+		return; /* the AERO interface carries IPv6 only */
+	d->host_cnt[HC_TUN_RX]++;
+	struct aero_pktinfo pi = {.side = AERO_SIDE_TUNNEL, .ifindex = 0};
+	aero_node_recv(d->node, &pi, pkt, len, aerod_now());
+	aerod_run_core(d);
+}
+
 gboolean
 tun_readable(gint fd, GIOCondition c, gpointer user)
 {
 	(void)c;
 	struct aerod *d = user;
-	static uint8_t buf[65536];
+	static uint8_t buf[OFFLOAD_VNET_HDR_LEN + 65536];
 	aerod_batch_begin(d);
 	for (int i = 0; i < TUN_BATCH; i++) {
 		ssize_t k = read(fd, buf, sizeof buf);
@@ -177,26 +230,54 @@ tun_readable(gint fd, GIOCondition c, gpointer user)
 				g_warning("read %s: %s", d->tun_name, g_strerror(errno));
 			break;
 		}
-		if (k == 0 || (buf[0] >> 4) != 6)
-			continue; /* the AERO interface carries IPv6 only */
-		d->host_cnt[HC_TUN_RX]++;
-		struct aero_pktinfo pi = {.side = AERO_SIDE_TUNNEL, .ifindex = 0};
-		aero_node_recv(d->node, &pi, buf, (size_t)k, aerod_now());
-		aerod_run_core(d);
+		if (tun_vnet) {
+			if (offload_segment(buf, (size_t)k, d->cfg.mtu, to_core, d, &ost) < 0)
+				g_debug("read %s: bad or unsupported vnet header (%zd bytes)",
+				        d->tun_name, k);
+		} else if (k > 0) {
+			to_core(d, buf, (size_t)k);
+		}
 	}
 	aerod_batch_end(d);
+	if (tun_vnet)
+		sync_counters(d);
 	return G_SOURCE_CONTINUE;
+}
+
+static void
+gro_write(void *user, const struct iovec *iov, int iovcnt)
+{
+	struct aerod *d = user;
+	if (writev(d->tun_fd, iov, iovcnt) < 0) {
+		d->host_cnt[HC_TUN_TX_ERR]++;
+		g_debug("write %s: %s", d->tun_name, g_strerror(errno));
+		return;
+	}
+	d->host_cnt[HC_TUN_TX]++;
 }
 
 void
 tun_write(struct aerod *d, const uint8_t *pkt, size_t len)
 {
+	if (d->tun_fd >= 0 && tun_vnet) {
+		offload_gro_add(gro, pkt, len);
+		return;
+	}
 	if (d->tun_fd < 0 || write(d->tun_fd, pkt, len) < 0) {
 		d->host_cnt[HC_TUN_TX_ERR]++;
 		g_debug("write %s: %s", d->tun_name, g_strerror(errno));
 		return;
 	}
 	d->host_cnt[HC_TUN_TX]++;
+}
+
+void
+tun_flush(struct aerod *d)
+{
+	if (!gro)
+		return;
+	offload_gro_flush(gro);
+	sync_counters(d);
 }
 
 void

@@ -3,11 +3,17 @@
  * locator. Receives with the outer TOS/TTL (IP_RECVTOS/IP_RECVTTL, or
  * IPV6_RECVTCLASS/IPV6_RECVHOPLIMIT) and destination (PKTINFO) into
  * aero_pktinfo; sends with the per-packet TOS/TTL as ancillary data.
+ * Offloads (unless --no-offload): UDP GRO on receive (a coalesced buffer
+ * with its gso_size in a UDP_GRO cmsg is cut back into datagrams, each to the
+ * core), UDP GSO on send (a run of equal-size datagrams to the same
+ * destination with the same TOS/TTL leaves in one message with UDP_SEGMENT;
+ * the last of a run may be shorter).
  */
 #define _GNU_SOURCE /* struct in6_pktinfo */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +21,10 @@
 #include "aerod.h"
 
 #define UDP_BATCH 32
+#define UDP_GSO_MAX_SEGS 64     /* kernel UDP_MAX_SEGMENTS is at least 64 */
+#define UDP_GSO_MAX_BYTES 65000 /* payload of one GSO message (< 64 KB - headers) */
+
+static bool udp_gro, udp_gso;     /* offloads on the socket (--no-offload: off) */
 
 static socklen_t
 to_sockaddr(const struct aero_loc *l, struct sockaddr_storage *ss)
@@ -91,10 +101,26 @@ open_bound(const struct aero_loc *self, GError **err)
 	return fd;
 }
 
+/* UDP GRO on the socket; GSO needs nothing but a cmsg per message */
+static void
+set_offloads(struct aerod *d, int fd)
+{
+	int one = 1;
+	udp_gso = udp_gro = false;
+	if (d->o.no_offload)
+		return;
+	udp_gso = true;
+	udp_gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one) == 0;
+	if (!udp_gro)
+		g_debug("UDP_GRO: %s", g_strerror(errno));
+}
+
 int
 udp_open(struct aerod *d, GError **err)
 {
 	d->udp_fd = open_bound(&d->cfg.self, err);
+	if (d->udp_fd >= 0)
+		set_offloads(d, d->udp_fd);
 	return d->udp_fd < 0 ? -1 : 0;
 }
 
@@ -104,6 +130,7 @@ udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err)
 	int fd = open_bound(loc, err);
 	if (fd < 0)
 		return -1;
+	set_offloads(d, fd);
 	/* the main loop watches the fd number: keep it with dup2 */
 	if (dup2(fd, d->udp_fd) < 0) {
 		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
@@ -112,12 +139,25 @@ udp_rebind(struct aerod *d, const struct aero_loc *loc, GError **err)
 		return -1;
 	}
 	close(fd);
-	return 0;
+	return d->pcapul ? pcapul_rebind(d, loc, err) : 0;
 }
 
 /* recvmmsg: up to UDP_BATCH datagrams per system call */
 #define UDP_SLOT 65536
-#define UDP_CM_LEN (CMSG_SPACE(sizeof(struct in6_pktinfo)) + 4 * CMSG_SPACE(sizeof(int)))
+#define UDP_CM_LEN (CMSG_SPACE(sizeof(struct in6_pktinfo)) + 5 * CMSG_SPACE(sizeof(int)))
+
+/* the gso_size of a UDP GRO buffer, 0 if it is one datagram */
+static size_t
+gro_size(struct msghdr *mh)
+{
+	for (struct cmsghdr *ch = CMSG_FIRSTHDR(mh); ch; ch = CMSG_NXTHDR(mh, ch))
+		if (ch->cmsg_level == SOL_UDP && ch->cmsg_type == UDP_GRO) {
+			int v;
+			memcpy(&v, CMSG_DATA(ch), sizeof v);
+			return v > 0 ? (size_t)v : 0;
+		}
+	return 0;
+}
 
 static void
 pktinfo_from_cmsg(struct aero_pktinfo *pi, struct msghdr *mh)
@@ -178,9 +218,21 @@ udp_readable(gint fd, GIOCondition c, gpointer user)
 			from_sockaddr(&pi.src, &from[i]);
 			pi.dst = d->cfg.self;
 			pktinfo_from_cmsg(&pi, &mm[i].msg_hdr);
-			d->host_cnt[HC_UDP_RX]++;
-			aero_node_recv(d->node, &pi, bufs[i], mm[i].msg_len, aerod_now());
-			aerod_run_core(d);
+			size_t len = mm[i].msg_len, seg = udp_gro ? gro_size(&mm[i].msg_hdr) : 0;
+			if (!seg || seg >= len)
+				seg = len;
+			else
+				d->host_cnt[HC_UDP_GRO_RX] += (len + seg - 1) / seg;
+			/* a UDP GRO buffer: datagrams of seg bytes, the last shorter
+			 * (same source, TOS and TTL: the kernel merges no others) */
+			size_t off = 0;
+			do {
+				size_t l = MIN(seg, len - off);
+				d->host_cnt[HC_UDP_RX]++;
+				aero_node_recv(d->node, &pi, bufs[i] + off, l, aerod_now());
+				aerod_run_core(d);
+				off += l;
+			} while (off < len);
 		}
 		if (k < (int)vlen)
 			break;
@@ -191,22 +243,22 @@ udp_readable(gint fd, GIOCondition c, gpointer user)
 
 struct txslot {
 	struct sockaddr_storage ss;
-	struct iovec iov;
 	union {
-		char b[2 * CMSG_SPACE(sizeof(int))];
+		char b[3 * CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} cm;
 };
 
-/* Fill mh for one underlay output (outer TOS and TTL as ancillary data). */
+/* Fill mh for one message: iov[0..niov) to o's destination with its outer
+ * TOS and TTL as ancillary data, and UDP_SEGMENT gso if not 0. */
 static void
-build_msg(struct msghdr *mh, struct txslot *t, const struct aero_out *o)
+build_msg(struct msghdr *mh, struct txslot *t, const struct aero_out *o,
+          struct iovec *iov, size_t niov, uint16_t gso)
 {
 	memset(&t->cm, 0, sizeof t->cm);
 	socklen_t sl = to_sockaddr(&o->pi.dst, &t->ss);
-	t->iov = (struct iovec){(void *)o->data, o->len};
-	*mh = (struct msghdr){.msg_name = &t->ss, .msg_namelen = sl, .msg_iov = &t->iov,
-	                      .msg_iovlen = 1, .msg_control = t->cm.b,
+	*mh = (struct msghdr){.msg_name = &t->ss, .msg_namelen = sl, .msg_iov = iov,
+	                      .msg_iovlen = niov, .msg_control = t->cm.b,
 	                      .msg_controllen = sizeof t->cm.b};
 	bool v6 = o->pi.dst.family == 6;
 	struct cmsghdr *ch = CMSG_FIRSTHDR(mh);
@@ -226,7 +278,24 @@ build_msg(struct msghdr *mh, struct txslot *t, const struct aero_out *o)
 		memcpy(CMSG_DATA(ch), &ttl, sizeof ttl);
 		used += CMSG_SPACE(sizeof(int));
 	}
+	if (gso) {
+		ch = CMSG_NXTHDR(mh, ch);
+		ch->cmsg_level = SOL_UDP;
+		ch->cmsg_type = UDP_SEGMENT;
+		ch->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(ch), &gso, sizeof gso);
+		used += CMSG_SPACE(sizeof(uint16_t));
+	}
 	mh->msg_controllen = used;
+}
+
+/* may b follow a (same destination, TOS, TTL) in one GSO message? */
+static bool
+same_path(const struct aero_out *a, const struct aero_out *b)
+{
+	return a->pi.dst.family == b->pi.dst.family && a->pi.dst.port == b->pi.dst.port &&
+	       !memcmp(a->pi.dst.ip, b->pi.dst.ip, a->pi.dst.family == 6 ? 16 : 4) &&
+	       a->pi.tclass == b->pi.tclass && a->pi.ttl == b->pi.ttl;
 }
 
 static void
@@ -246,34 +315,78 @@ udp_send(struct aerod *d, const struct aero_out *o)
 }
 
 /* sendmmsg: one system call for a burst (outputs of the other address
- * family than the socket are counted as errors). */
+ * family than the socket are counted as errors); with UDP GSO, one message
+ * per run of equal-size datagrams on the same path. */
 void
 udp_send_many(struct aerod *d, const struct aero_out *const *o, size_t n)
 {
 	static struct txslot slots[AEROD_SEND_BATCH];
 	static struct mmsghdr mm[AEROD_SEND_BATCH];
+	static struct iovec iov[AEROD_SEND_BATCH];
+	static size_t first[AEROD_SEND_BATCH], count[AEROD_SEND_BATCH];
 	static const struct aero_out *which[AEROD_SEND_BATCH];
-	size_t k = 0;
-	for (size_t i = 0; i < n && k < AEROD_SEND_BATCH; i++) {
+	if (d->pcapul && (n = pcapul_send_many(d, o, n, &o)) == 0)
+		return; /* --underlay=pcap: o, n are now what pcap left to the socket */
+	size_t k = 0, m = 0; /* k messages, m datagrams */
+	size_t seg = 0, bytes = 0;
+	bool open = false;   /* message k-1 can take more datagrams */
+	for (size_t i = 0; i < n && m < AEROD_SEND_BATCH; i++) {
 		if (o[i]->pi.dst.family != d->cfg.self.family) {
 			send_error(d, o[i], 0);
 			continue;
 		}
-		build_msg(&mm[k].msg_hdr, &slots[k], o[i]);
-		which[k++] = o[i];
+		iov[m] = (struct iovec){(void *)o[i]->data, o[i]->len};
+		which[m] = o[i];
+		if (open && o[i]->len <= seg && count[k - 1] < UDP_GSO_MAX_SEGS &&
+		    bytes + o[i]->len <= UDP_GSO_MAX_BYTES && same_path(which[first[k - 1]], o[i])) {
+			count[k - 1]++;
+			bytes += o[i]->len;
+			open = o[i]->len == seg; /* a shorter one ends the run */
+		} else {
+			first[k] = m;
+			count[k++] = 1;
+			seg = o[i]->len;
+			bytes = seg;
+			open = udp_gso && seg > 0;
+		}
+		m++;
 	}
+	for (size_t j = 0; j < k; j++)
+		build_msg(&mm[j].msg_hdr, &slots[j], which[first[j]], &iov[first[j]], count[j],
+		          count[j] > 1 ? (uint16_t)iov[first[j]].iov_len : 0);
 	size_t done = 0;
 	while (done < k) {
 		int r = sendmmsg(d->udp_fd, mm + done, (unsigned)(k - done), 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			/* the first message failed: count it, go on with the rest */
-			send_error(d, which[done], errno);
+			int e = errno;
+			if (count[done] > 1) {
+				/* GSO refused (EIO, EINVAL: no checksum offload on
+				 * the path...): these one by one, no more GSO */
+				d->host_cnt[HC_UDP_GSO_ERR]++;
+				g_debug("UDP GSO send: %s: GSO off", g_strerror(e));
+				udp_gso = false;
+				for (size_t x = first[done]; x < first[done] + count[done]; x++) {
+					struct msghdr mh;
+					build_msg(&mh, &slots[done], which[x], &iov[x], 1, 0);
+					if (sendmsg(d->udp_fd, &mh, 0) < 0)
+						send_error(d, which[x], errno);
+					else
+						d->host_cnt[HC_UDP_TX]++;
+				}
+			} else {
+				/* the first message failed: count it, go on with the rest */
+				send_error(d, which[first[done]], e);
+			}
 			done++;
 			continue;
 		}
-		d->host_cnt[HC_UDP_TX] += (uint64_t)r;
+		for (size_t j = done; j < done + (size_t)r; j++) {
+			d->host_cnt[HC_UDP_TX] += count[j];
+			if (count[j] > 1)
+				d->host_cnt[HC_UDP_GSO_TX]++;
+		}
 		done += (size_t)r;
 	}
 }

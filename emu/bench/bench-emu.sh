@@ -11,7 +11,16 @@
 #     bridge (datapath_type=netdev); time until every Client has its prefix,
 #     RSS of the aerods and the RSS growth of ovs-vswitchd.
 #
-# Knobs: SECS (iperf3 run length, 5), SIZES ("10 50 100"), AERO_BUILD.
+#  CPU: beside every number, the CPU time the aerods burnt during the run
+#  (user+system, % of one core) and the machine-wide busy % (2 shared cores:
+#  an efficiency figure that survives other load), and for TCP the aerods'
+#  CPU seconds per GB moved.
+#
+# Knobs: SECS (iperf3 run length, 5), SIZES ("10 50 100"), AERO_BUILD,
+# PARTS ("A B"), VARIANTS (aerod variants of part A, default
+# "nobatch nooffload offload"; "nobatch" = --no-batch --no-offload, the
+# first data path; "nooffload" = recvmmsg/sendmmsg bursts without offloads;
+# "offload" = the default: TUN offloads (IFF_VNET_HDR, TSO), UDP GSO/GRO).
 # Root only. Creates only aebh* namespaces/links and the aebhsw bridge, and
 # deletes exactly those.
 set -u
@@ -19,6 +28,8 @@ cd "$(dirname "$0")/../.."
 B=${AERO_BUILD:-build}
 SECS=${SECS:-5}
 SIZES=${SIZES:-"10 50 100"}
+PARTS=${PARTS:-"A B"}
+VARIANTS=${VARIANTS:-"nobatch nooffload offload"}
 [ "$(id -u)" = 0 ] || { echo "bench-emu: needs root (namespaces, TUN, OVS)"; exit 1; }
 for p in aerod aeroctl; do [ -x "$B/$p" ] || { echo "bench-emu: $B/$p not built"; exit 1; }; done
 command -v iperf3 >/dev/null || { echo "bench-emu: iperf3 is not installed"; exit 1; }
@@ -54,7 +65,13 @@ base() {
 	ip -n $NA link set aebhA0 up; ip -n $NB link set aebhB0 up
 }
 
-# iperf3 from A to DST in B; prints "gbps" (tcp) or "kpps" (udp64)
+# CPU ticks (user+system) of the given PIDs; machine "busy total" from /proc/stat
+ticks_of() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $s; }
+machine() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
+# iperf3 from A to DST in B; prints "gbps" (tcp) or "kpps" (udp64), then the
+# aerods' CPU (% of one core) and the machine busy % over the run
 run_iperf() { # kind dst [bind]
 	local kind=$1 dst=$2 bind=${3:-}
 	ip netns exec $NB iperf3 -s -1 -p 5299 ${bind:+-B $dst} >/dev/null 2>&1 & local sp=$!
@@ -62,21 +79,33 @@ run_iperf() { # kind dst [bind]
 	local args=(-c $dst -p 5299 -t $SECS -J)
 	[ -n "$bind" ] && args+=(-B $bind)
 	if [ $kind = tcp ]; then args+=(-C cubic); else args+=(-u -l 64 -b 0); fi
+	local t0 m0 w0 t1 m1 w1
+	t0=$(ticks_of "${pids[@]}"); m0=$(machine); w0=$(date +%s%N)
 	ip netns exec $NA timeout $((SECS + 15)) iperf3 "${args[@]}" > "$W/ip.json" 2>/dev/null
+	t1=$(ticks_of "${pids[@]}"); m1=$(machine); w1=$(date +%s%N)
 	wait $sp 2>/dev/null
-	/usr/bin/python3 - "$kind" "$W/ip.json" <<'PY'
+	/usr/bin/python3 - "$kind" "$W/ip.json" "$((t1 - t0))" "$HZ" "$(( (w1 - w0) / 1000000 ))" $m0 $m1 <<'PY'
 import json, sys
+kind, f, ticks, hz, ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+b0, t0, b1, t1 = (float(x) for x in sys.argv[6:10])
+cpu = 100.0 * ticks / hz / (ms / 1000.0) if ms > 0 else float("nan")
+busy = 100.0 * (b1 - b0) / (t1 - t0) if t1 > t0 else float("nan")
 try:
-    j = json.load(open(sys.argv[2]))
+    j = json.load(open(f))
     e = j["end"]
-    if sys.argv[1] == "tcp":
-        print("%.3f" % (e["sum_received"]["bits_per_second"] / 1e9))
+    if kind == "tcp":
+        r = e["sum_received"]
+        v = "%.3f" % (r["bits_per_second"] / 1e9)
+        gb = r["bytes"] / 1e9
+        eff = "%.2f" % (ticks / hz / gb) if gb > 0 else "-"
     else:
         s = e["sum"]
         rx = s["packets"] - s.get("lost_packets", 0)
-        print("%.1f" % (rx / s["seconds"] / 1e3))
+        v = "%.1f" % (rx / s["seconds"] / 1e3)
+        eff = "-"
 except Exception as ex:
-    print("nan")
+    v, eff = "nan", "-"
+print(v, "%.0f" % cpu, "%.0f" % busy, eff)
 PY
 }
 
@@ -86,6 +115,7 @@ echo "      sender, receiver, aerods and softirq compete for the same 2 cores."
 load=$(cut -d' ' -f1 /proc/loadavg); echo "load average before: $load"
 declare -A R
 
+if [[ " $PARTS " == *" A "* ]]; then
 # ---- A: veth --------------------------------------------------------------------------
 base
 R[veth,tcp]=$(run_iperf tcp fd00:202::2)
@@ -102,12 +132,16 @@ if [ $ok = 1 ]; then
 	R[vxlan,tcp]=$(run_iperf tcp fd00:203::2)
 	R[vxlan,udp]=$(run_iperf udp fd00:203::2)
 else
-	R[vxlan,tcp]=nan; R[vxlan,udp]=nan
+	R[vxlan,tcp]="nan - - -"; R[vxlan,udp]="nan - - -"
 fi
 
 # ---- A: the AERO overlay: Client A -> Server -> Client B (aerod, P1) -----------------
-# twice: "--no-batch" (one packet per system call, the first data path) and
-# the default (recvmmsg/sendmmsg bursts)
+# one run per variant (VARIANTS), all in this same run of the bench
+declare -A VNAME=([nobatch]="aero --no-batch --no-offload" [nooffload]="aero mmsg, --no-offload"
+                  [offload]="aero mmsg + offloads" [offload1]="aero --no-batch + offloads")
+declare -A VARGS=([nobatch]="--no-batch --no-offload" [nooffload]="--no-offload" [offload]=""
+                  [offload1]="--no-batch")
+declare -A RO
 overlay() { # key extra-aerod-args...
 	local key=$1; shift
 	base
@@ -127,29 +161,47 @@ overlay() { # key extra-aerod-args...
 		ip netns exec $NA ping -6 -c 3 -i 0.2 -I $A6 $B6 >/dev/null 2>&1
 		R[$key,tcp]=$(run_iperf tcp $B6 $A6)
 		R[$key,udp]=$(run_iperf udp $B6 $A6)
-		ro=$("$B/aeroctl" -s "$W/a.sock" counters | grep -E '^(ro_|forwarded|tx_underlay:)' | grep -v ': 0$' | tr '\n' ' ')
+		RO[$key]=$("$B/aeroctl" -s "$W/a.sock" counters | grep -E '^(ro_|forwarded|tx_underlay:|host_)' | grep -v ': 0$' | tr '\n' ' ')
 	else
-		R[$key,tcp]=nan; R[$key,udp]=nan
+		R[$key,tcp]="nan - - -"; R[$key,udp]="nan - - -"
 	fi
 	stop_pids
 }
-overlay aero1 --no-batch
-overlay aero
+for v in $VARIANTS; do
+	[ -n "${VNAME[$v]:-}" ] || { echo "bench-emu: unknown variant $v (${!VNAME[*]})"; continue; }
+	# shellcheck disable=SC2086
+	overlay $v ${VARGS[$v]}
+done
 
 ratio() { /usr/bin/python3 -c 'import sys,math
-a,b=float(sys.argv[1]),float(sys.argv[2])
+try: a,b=float(sys.argv[1]),float(sys.argv[2])
+except ValueError: a,b=float("nan"),0
 print("%.3f"%(a/b) if b>0 and not math.isnan(a) and not math.isnan(b) else "-")' "$1" "$2"; }
+f1() { echo "$1"; }
 echo
-echo "A. two namespaces, one plain veth pair (no OVS), 1 stream, ${SECS} s each"
-printf "%-28s %14s %10s %10s %16s %10s %10s\n" path "TCP Gbit/s" "/veth" "/vxlan" "64B UDP kpps" "/veth" "/vxlan"
-for k in veth vxlan aero1 aero; do
-	name=$k; [ $k = aero ] && name="aero (recvmmsg/sendmmsg)"; [ $k = aero1 ] && name="aero (--no-batch)"; [ $k = vxlan ] && name="kernel VXLAN"; [ $k = veth ] && name="plain veth"
-	printf "%-28s %14s %10s %10s %16s %10s %10s\n" "$name" "${R[$k,tcp]}" "$(ratio ${R[$k,tcp]} ${R[veth,tcp]})" "$(ratio ${R[$k,tcp]} ${R[vxlan,tcp]})" \
-		"${R[$k,udp]}" "$(ratio ${R[$k,udp]} ${R[veth,udp]})" "$(ratio ${R[$k,udp]} ${R[vxlan,udp]})"
+echo "A. two namespaces, one plain veth pair (no OVS), 1 stream, ${SECS} s each; TCP: iperf3 -C cubic;"
+echo "   aerod CPU = the aerods' user+system time in % of one core; busy = machine-wide CPU busy % (2 cores);"
+echo "   CPU s/GB = aerod CPU seconds per GB received (lower is better; robust to shared load)"
+printf "%-30s %8s %6s %6s %6s %5s %8s | %9s %6s %6s %6s %5s\n" path "TCP Gb/s" /veth /vxlan "aeroCPU" busy "CPUs/GB" \
+	"64B kpps" /veth /vxlan "aeroCPU" busy
+for k in veth vxlan $VARIANTS; do
+	name=${VNAME[$k]:-$k}; [ $k = vxlan ] && name="kernel VXLAN"; [ $k = veth ] && name="plain veth"
+	[ -n "${R[$k,tcp]:-}" ] || continue
+	# shellcheck disable=SC2086
+	set -- ${R[$k,tcp]} ; t=$1 tc=$2 tb=$3 te=$4
+	# shellcheck disable=SC2086
+	set -- ${R[$k,udp]} ; u=$1 uc=$2 ub=$3
+	[ $k = veth ] || [ $k = vxlan ] && { tc=-; uc=-; te=-; }
+	printf "%-30s %8s %6s %6s %6s %5s %8s | %9s %6s %6s %6s %5s\n" "$name" "$t" "$(ratio $t $(f1 ${R[veth,tcp]}))" \
+		"$(ratio $t $(f1 ${R[vxlan,tcp]}))" "$tc" "$tb" "$te" "$u" "$(ratio $u $(f1 ${R[veth,udp]}))" \
+		"$(ratio $u $(f1 ${R[vxlan,udp]}))" "$uc" "$ub"
 done
-echo "(aero: Client A -> Server -> Client B unless route optimisation made it direct; A's RO counters: ${ro:-?})"
+for v in $VARIANTS; do echo "($v: Client A counters after the runs: ${RO[$v]:-?})"; done
+echo "(aero: Client A -> Server -> Client B unless route optimisation made it direct: see ro_/forwarded above)"
 ip netns del $NA 2>/dev/null; ip netns del $NB 2>/dev/null
+fi
 
+[[ " $PARTS " == *" B "* ]] || exit 0
 # ---- B: set-up time and memory ---------------------------------------------------------
 echo
 echo "B. set-up time and memory: 1 Server + N-1 Clients, one aerod per namespace, one OVS userspace bridge"

@@ -88,8 +88,9 @@ check "replay output (P1): RA with a P1 SLLAO 192.0.2.1:8060 (IPv4-mapped)" "134
 	"$(ts $G/server-synth-v4.pcap -Y frame.number==1 -e icmpv6.type -e aero.lla.form -e aero.lla.port -e aero.lla.locator)"
 check "replay output (P1): DHCPv6 Reply through Wireshark's dissector, prefix 2001:db8:1000::" "P1|7|2001:db8:1000::" \
 	"$(ts $G/server-synth-v4.pcap -Y frame.number==2 -e aero.profile -e dhcpv6.msgtype -e dhcpv6.iaprefix.pref_addr)"
-out=$(ts $G/server-p2-from-client.pcap -o aero.icv_key:$KEY -e aero.profile -e aero.seal.icv.status -e dhcpv6.msgtype | sort | uniq -c | sed 's/^ *//')
-check "replay output (P2 scenario): 3 SEAL frames with good ICVs carrying DHCPv6 Replies" "3 P2|good|7" "$out"
+out=$(ts $G/server-p2-from-client.pcap -o aero.icv_key:$KEY -e aero.profile -e aero.seal.icv.status -e dhcpv6.msgtype -e aero.scmp.type | sort | uniq -c | sed 's/^ *//')
+check "replay output (P2 scenario): 3 SEAL frames with good ICVs carrying DHCPv6 Replies, 2 SCMP SNS (re-synchronisation probes)" "3 P2|good|7|
+2 P2|good||135" "$out"
 
 # 7. no Lua error over every golden pcap; the load-time HMAC self-test (TV9)
 errs=0

@@ -24,4 +24,14 @@ wait_for() { # $1 timeout s (wall clock), rest: command; polls every 0.1 s
 todo() { # $1 desc, $2 reason: a known failure of code outside emu/ (TAP TODO: not counted)
 	n=$((n + 1)); echo "not ok $n - $1 # TODO $2"; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+need_mininet() { # root, Mininet, a running Open vSwitch and no other emulation run, or skip
+	[ "$(id -u)" = 0 ] || skip_all "needs root (Mininet)"
+	/usr/bin/python3 -c 'import mininet' 2>/dev/null || skip_all "mininet (python3) is not installed"
+	command -v ovs-vsctl >/dev/null || skip_all "openvswitch-switch is not installed"
+	if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
+		/usr/share/openvswitch/scripts/ovs-ctl start >/dev/null 2>&1
+		ovs-vsctl --timeout=3 show >/dev/null 2>&1 || skip_all "Open vSwitch cannot start"
+	fi
+	if ovs-vsctl list-br | grep -q '^aesw'; then skip_all "another emulation run holds the aesw bridges"; fi
+}
 finish() { echo "1..$n"; [ $failed -eq 0 ]; }

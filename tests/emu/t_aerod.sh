@@ -24,8 +24,8 @@ check "bad locator: exit 1" 1 "$B/aerod" --role client --locator nowhere --prl 1
 check "bad PRL entry: exit 1" 1 "$B/aerod" --role client --locator 127.0.0.1 --prl 127.0.0.1
 check "bad pool: exit 1" 1 "$B/aerod" --role server --id 1 --locator 127.0.0.1 --pool 2001:db8::/40
 check "unknown option: exit 1" 1 "$B/aerod" --frobnicate
-check "--underlay=pcap is refused plainly" 1 "$B/aerod" --underlay pcap --role relay --id 1 --locator 127.0.0.1
-expect "... as not implemented yet" "not implemented" "$out"
+check "unknown --underlay kind: exit 1" 1 "$B/aerod" --underlay bogus --role relay --id 1 --locator 127.0.0.1
+expect "... named" "unknown --underlay=bogus" "$out"
 check "scenario correspondent is not an AERO node" 1 "$B/aerod" --scenario $Q --node cn
 expect "... said plainly" "correspondent, not an AERO node" "$out"
 check "scenario unknown node" 1 "$B/aerod" --scenario $Q --node nosuch

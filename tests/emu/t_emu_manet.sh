@@ -9,14 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
-[ "$(id -u)" = 0 ] || skip_all "needs root (Mininet)"
-/usr/bin/python3 -c 'import mininet' 2>/dev/null || skip_all "mininet (python3) is not installed"
-command -v ovs-vsctl >/dev/null || skip_all "openvswitch-switch is not installed"
-if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
-	/usr/share/openvswitch/scripts/ovs-ctl start >/dev/null 2>&1
-	ovs-vsctl --timeout=3 show >/dev/null 2>&1 || skip_all "Open vSwitch cannot start"
-fi
-ovs-vsctl list-br | grep -q '^aesw' && skip_all "another emulation run holds the aesw bridges"
+need_mininet
 O=$(mktemp -d /tmp/t_emu_manet.XXXXXX)
 R=$O/r
 trap 'kill $EMU 2>/dev/null; wait $EMU 2>/dev/null; rm -rf "$O"' EXIT
@@ -39,22 +32,19 @@ llping() { # $1 from node, $2 link-local of the neighbour: number of replies of 
 		sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
 # trace nodes: sa 0, sb 1, a1 2, a2 3, b1 4, m 5 (link-local fe80::index+1); m is ae5
-if wait_run_t 5 120; then
-	in1=$(llping m fe80::3); out1=$(llping m fe80::5)
-	t1=$(run_t)
-	[ "${in1:-0}" -ge 3 ] && ok "t=$t1 s: m -> a1 (50 m, in range) delivers ($in1/5)" || nok "m -> a1 in range: ${in1:-none}/5"
-	[ "${out1:-9}" = 0 ] && ok "t=$t1 s: m -> b1 (750 m, out of range) delivers nothing" || nok "m -> b1 out of range: ${out1:-none}/5"
-else
-	nok "the run reached t = 5 s" "$(tail -5 "$O/out")"
-fi
-if wait_run_t 44 120; then
-	in2=$(llping m fe80::5); out2=$(llping m fe80::3)
-	t2=$(run_t)
-	[ "${in2:-0}" -ge 3 ] && ok "t=$t2 s: m -> b1 (100 m after the drive) delivers ($in2/5)" || nok "m -> b1 in range: ${in2:-none}/5"
-	[ "${out2:-9}" = 0 ] && ok "t=$t2 s: m -> a1 (800 m) delivers nothing" || nok "m -> a1 out of range: ${out2:-none}/5"
-else
-	nok "the run reached t = 44 s" "$(tail -5 "$O/out")"
-fi
+# at run time T: m reaches the neighbour `near` (link-local) and not `far`
+radio_check() { # T near near-desc far far-desc
+	if wait_run_t "$1" 120; then
+		local in out t
+		in=$(llping m "$2"); out=$(llping m "$4"); t=$(run_t)
+		[ "${in:-0}" -ge 3 ] && ok "t=$t s: m -> $3 delivers ($in/5)" || nok "m -> $3: ${in:-none}/5"
+		[ "${out:-9}" = 0 ] && ok "t=$t s: m -> $5 delivers nothing" || nok "m -> $5: ${out:-none}/5"
+	else
+		nok "the run reached t = $1 s" "$(tail -5 "$O/out")"
+	fi
+}
+radio_check 5 fe80::3 "a1 (50 m, in range)" fe80::5 "b1 (750 m, out of range)"
+radio_check 44 fe80::5 "b1 (100 m after the drive)" fe80::3 "a1 (800 m)"
 wait $EMU; rc=$?
 out=$(cat "$O/out")
 echo "$out" | sed -n '/==== summary/,$p' | sed 's/^/# /'

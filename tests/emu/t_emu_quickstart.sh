@@ -5,14 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
-[ "$(id -u)" = 0 ] || skip_all "needs root (Mininet)"
-/usr/bin/python3 -c 'import mininet' 2>/dev/null || skip_all "mininet (python3) is not installed"
-command -v ovs-vsctl >/dev/null || skip_all "openvswitch-switch is not installed"
-if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
-	/usr/share/openvswitch/scripts/ovs-ctl start >/dev/null 2>&1
-	ovs-vsctl --timeout=3 show >/dev/null 2>&1 || skip_all "Open vSwitch cannot start"
-fi
-ovs-vsctl list-br | grep -q '^aesw' && skip_all "another emulation run holds the aesw bridges"
+need_mininet
 O=$(mktemp -d /tmp/t_emu.XXXXXX)
 trap 'rm -rf "$O"' EXIT
 out=$(timeout 180 ./aero emu scenarios/quickstart.yaml --out "$O/r" --time-scale 0.2 --calib-count 50 --progress 30 2>&1); rc=$?
