@@ -459,21 +459,37 @@ class Run:
         if not shutil.which("bird"):
             log("BIRD not installed: no route distribution (install bird2)")
             return
-        def common(a, b):
+        def common(a, b):  # (session local, neighbour, own native6)
             for f in self.nodes[a]["interfaces"]:
                 for g in self.nodes[b]["interfaces"]:
                     if f["network"] == g["network"]:
-                        return f["native6"], g["native6"]
+                        if self.manet:  # over babeld's IPv4 routes
+                            return f["address"], g["address"], f["native6"]
+                        return f["native6"], g["native6"], f["native6"]
             return None
         for name in servers + relays:
             nd = self.nodes[name]
             rid = nd["interfaces"][0]["address"] if not self.v6 else f"10.255.{nd['idx'] // 256}.{nd['idx'] % 256}"
-            peers = relays if nd["role"] == "server" else servers
+            # iBGP full mesh of Servers and Relays: a Server announces its
+            # delegations (table 8060) to the Relays and to the other Servers,
+            # and learns theirs (like the ns-3 runner's UPDATE packets); what
+            # a node learns goes to table 8061, which its aerod watches
+            others = [x for x in servers if x != name]
+            peers = relays + others if nd["role"] == "server" else servers
             conf = [f"router id {rid};", "log stderr all;", "ipv6 table t_aero;",
                     "protocol device { scan time 10; }"]
+            if self.manet:  # next hops (native6, on the shared /64) resolve here
+                conf += ["ipv6 table t_igp;", "protocol direct { ipv6 { table t_igp; }; }"]
             if nd["role"] == "server":
-                conf.append("protocol kernel k_deleg { kernel table 8060; learn; scan time 2; "
-                            "ipv6 { table t_aero; import all; export none; }; }")
+                # one kernel protocol per BIRD table: the delegations come in
+                # through t_aero, the learned routes leave through t_learn
+                conf += ["ipv6 table t_learn;",
+                         "protocol kernel k_deleg { kernel table 8060; learn; scan time 2; "
+                         "ipv6 { table t_aero; import all; export none; }; }",
+                         "protocol pipe p_learn { table t_aero; peer table t_learn; "
+                         "export where source = RTS_BGP; import none; }",
+                         "protocol kernel k_learn { kernel table 8061; scan time 2; "
+                         "ipv6 { table t_learn; import none; export all; }; }"]
             else:
                 conf.append("protocol kernel k_learn { kernel table 8061; scan time 2; "
                             "ipv6 { table t_aero; import none; export all; }; }")
@@ -481,14 +497,21 @@ class Run:
                 c = common(name, p)
                 if not c:
                     continue
-                mine, theirs = c
-                if nd["role"] == "server":
-                    ch = "ipv6 { table t_aero; import none; export all; next hop self; };"
-                else:
-                    ch = "ipv6 { table t_aero; import all; export none; };"
+                mine, theirs, own6 = c
+                imp = "none" if self.nodes[p]["role"] == "relay" else "all"
+                exp = "none" if nd["role"] == "relay" else "where source != RTS_BGP"
+                nh = " next hop self;" if nd["role"] == "server" else ""
+                hop = "direct"
+                if self.manet:
+                    # a MANET peer may be several radio hops away: the session
+                    # runs over babeld's IPv4 routes and names the Server by its
+                    # native6 next hop (what aerod maps to the Server's locator)
+                    hop = "multihop"
+                    nh = f" igp table t_igp; next hop address {own6};" if nd["role"] == "server" \
+                        else " igp table t_igp;"
                 conf.append(f"protocol bgp p_{p.replace('-', '_')} {{ local {mine} as 65060; "
-                            f"neighbor {theirs} as 65060; direct; connect retry time 1; "
-                            f"hold time 9; {ch} }}")
+                            f"neighbor {theirs} as 65060; {hop}; connect retry time 1; "
+                            f"hold time 9; ipv6 {{ table t_aero; import {imp}; export {exp};{nh} }}; }}")
             d = os.path.join(self.out, "bird")
             os.makedirs(d, exist_ok=True)
             cf = os.path.join(d, f"{name}.conf")
@@ -1154,8 +1177,8 @@ class Run:
             if self.manet_routing == "babeld":
                 self.babel_wait(self.a.routing_wait)
         self.calibrate()
-        if not self.manet:
-            self.bird()
+        self.bird()
+        if not self.manet:  # MANET sessions come up as the radio allows
             self.bird_wait(self.a.routing_wait)
         self.start_dns()
         self.setup_s = round(time.time() - t_setup, 2)

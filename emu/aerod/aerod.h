@@ -44,7 +44,7 @@ struct aerod_opts {
 	char *downstream[AERO_MAX_DOWNSTREAM];
 	unsigned n_downstream;
 	int table;                 /* --table N [8060] */
-	int learn_table;           /* --learn-table N [8061] (Relay) */
+	int learn_table;           /* --learn-table N [8061] (Relay, Server) */
 	uint64_t epoch_ns;         /* --epoch-ns: t = 0 of the events log */
 	int log_level;             /* syslog level [6 = info] */
 	bool no_netlink;           /* --no-netlink: core events not applied */
@@ -162,7 +162,7 @@ int rtnl_route(struct aerod *d, bool add, unsigned table, int type,
 int rtnl_dump_table(struct aerod *d, unsigned table,
                     void (*fn)(struct aerod *, const struct aero_in6 *,
                                unsigned, const struct aero_in6 *));
-/* Relay: watch learn_table; calls aero_node_route_update. */
+/* Relay/Server: watch learn_table; calls aero_node_route_update. */
 int rtnl_monitor_open(struct aerod *d, GError **err);
 void rtnl_apply_event(struct aerod *d, const struct aero_event *ev);
 

@@ -11,8 +11,9 @@
  * of its own locator (first interface; MANET: aero_scen_manet_addr), and
  * a peer is reached at that locator (aerod binds its socket to it; the
  * Mininet underlay routes between networks) rather than at its address on
- * a shared network. A Relay's BGP next hops: the native6 address of every
- * interface of every Server (aero_scen_native6).
+ * a shared network. The BGP next hops of a Relay or Server (routes learned
+ * in table --learn-table): the native6 address of every interface of every
+ * other Server (aero_scen_native6).
  */
 #include <string.h>
 #include <unistd.h>
@@ -90,13 +91,13 @@ aerod_config_from_scenario(struct aerod *d, GError **err)
 	own_locators(s, c->relays, c->n_relays);
 	d->o.prl_port = s->link.port; /* Servers found by name listen here */
 	g_strlcpy(d->name, n->name, sizeof d->name);
-	if (c->role == AERO_ROLE_RELAY)
+	if (c->role != AERO_ROLE_CLIENT) /* Relays, and Servers from each other */
 		for (guint i = 0; i < s->nodes->len; i++) {
 			const struct aero_scen_node *m = g_ptr_array_index(s->nodes, i);
-			if (m->role != AERO_SCEN_ROLE_SERVER)
+			if (m->role != AERO_SCEN_ROLE_SERVER || i == (guint)k)
 				continue;
-			for (unsigned f = 0; f < m->ifaces->len &&
-			     d->o.n_peermap < AEROD_MAX_PEERMAP; f++) {
+			unsigned nif = s->manet_mode ? 1 : m->ifaces->len; /* MANET: one native6 */
+			for (unsigned f = 0; f < nif && d->o.n_peermap < AEROD_MAX_PEERMAP; f++) {
 				struct aerod_peermap *pm = &d->o.peermap[d->o.n_peermap++];
 				aero_scen_native6(s, i, f, &pm->nh);
 				pm->peer = (struct aero_peer){scen_loc(s, m), i + 1};

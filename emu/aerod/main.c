@@ -360,7 +360,7 @@ static GOptionEntry entries[] = {
 	{"pool", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_pool, "Server: PREFIX/LEN,DELEG_LEN (repeat)", "P"},
 	{"relay", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_relay, "Server: a Relay, ID@ADDR[:PORT] (repeat)", "ID@ADDR"},
 	{"aggregate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_aggregate, "Relay: PREFIX/LEN (repeat)", "P"},
-	{"peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peer, "Relay: BGP next hop to Server, NH6=ID@ADDR[:PORT] (repeat)", "MAP"},
+	{"peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peer, "Relay/Server: BGP next hop to a Server, NH6=ID@ADDR[:PORT] (repeat)", "MAP"},
 	{"downstream", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_downstream, "Client router: downstream interface, or tun:NAME for a TUN aerod creates (repeat)", "IF"},
 	{"tun", 0, 0, G_OPTION_ARG_STRING, NULL, "TUN device name [aero0]; none: no tunnel side (tests)", "NAME"},
 	{"ctl", 0, 0, G_OPTION_ARG_FILENAME, NULL, "control socket [/run/aero/NODE.sock]", "PATH"},
@@ -370,7 +370,7 @@ static GOptionEntry entries[] = {
 	{"underlay", 0, 0, G_OPTION_ARG_STRING, NULL, "udp|pcap: a UDP socket, or libpcap on the raw interface [udp]", "KIND"},
 	{"underlay-if", 0, 0, G_OPTION_ARG_STRING, NULL, "pcap: interface [the one holding the locator]", "NAME"},
 	{"table", 0, 0, G_OPTION_ARG_INT, NULL, "routing table of delegated prefixes [8060]", "N"},
-	{"learn-table", 0, 0, G_OPTION_ARG_INT, NULL, "Relay: table of BGP-learned routes [8061]", "N"},
+	{"learn-table", 0, 0, G_OPTION_ARG_INT, NULL, "Relay/Server: table of BGP-learned routes [8061]", "N"},
 	{"epoch-ns", 0, 0, G_OPTION_ARG_INT64, NULL, "CLOCK_MONOTONIC ns of t = 0 in the events log", "NS"},
 	{"seed", 0, 0, G_OPTION_ARG_INT, NULL, "run seed (recorded only)", "N"},
 	{"no-netlink", 0, 0, G_OPTION_ARG_NONE, NULL, "do not apply events to the kernel", NULL},
@@ -707,7 +707,7 @@ main(int argc, char **argv)
 	    (pcap_ul && pcapul_open(d, &err) != 0) ||
 	    dhcprelay_open(d, &err) != 0 ||
 	    ctl_open(d, &err) != 0 || lease_load(d, &err) != 0 ||
-	    (!d->o.no_netlink && d->cfg.role == AERO_ROLE_RELAY &&
+	    (!d->o.no_netlink && d->cfg.role != AERO_ROLE_CLIENT &&
 	     rtnl_monitor_open(d, &err) != 0)) {
 		fprintf(stderr, "aerod %s: %s\n", d->name, err->message);
 		cleanup(d);
@@ -733,7 +733,7 @@ main(int argc, char **argv)
 	          aero_role_name(d->cfg.role), d->name,
 	          aero_loc_format(&d->cfg.self, self, sizeof self), d->tun_name,
 	          d->o.ctl_path);
-	if (d->cfg.role == AERO_ROLE_RELAY && !d->o.no_netlink)
+	if (d->cfg.role != AERO_ROLE_CLIENT && !d->o.no_netlink)
 		rtnl_dump_table(d, (unsigned)d->o.learn_table, NULL);
 	aerod_run_core(d);
 	g_main_loop_run(d->loop);

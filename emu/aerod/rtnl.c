@@ -3,7 +3,8 @@
  * shell-outs): link up and MTU, addresses on the TUN, routes (default and
  * others via the TUN, the host model's black hole, downstream on-link), and
  * a Server's delegated prefixes in a dedicated table (d->o.table, 8060) from
- * which BIRD announces them. A Relay watches another table
+ * which BIRD announces them. A Relay, and a Server (routes of the other
+ * Servers), watches another table
  * (d->o.learn_table, 8061) where BIRD exports what it learned over iBGP and
  * hands each route to the core (aero_node_route_update).
  */

@@ -40,6 +40,10 @@ check "--check of client mobile1" 0 "$B/aerod" --scenario $Q --node mobile1 --ch
 expect "... PRL lists both Servers" "prl 2@10.0.0.2:8060" "$out"
 check "--check of relay lists the BGP next hops" 0 "$B/aerod" --scenario $Q --node relay --check
 expect "... native6 of s1 on core" "peer fd00::1:0:0:a00:2=2@10.0.0.2:8060" "$out"
+check "--check of server s1 lists the other Server as a BGP next hop" 0 "$B/aerod" --scenario $Q --node s1 --check
+expect "... native6 of s2 on core" "peer fd00::1:0:0:a00:3=3@10.0.0.3:8060" "$out"
+check "--check of a MANET Server (manet-50 s0)" 0 "$B/aerod" --scenario scenarios/manet-50.yaml --node s0 --check
+expect "... locator from the MANET rule, the other Servers by their MANET native6" "locator 10.0.0.1:8060.*peer fd00:0:0:1::2=2@10.0.0.2:8060" "$(echo $out)"
 
 # ---- a live Server and Client on loopback --------------------------------------
 P=$(( 30000 + ($$ % 5000) * 2 ))

@@ -52,6 +52,9 @@ set -- $(echo "$res" | awk '$1 == "tcp_lines" {print $2, $3}')
 [ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] && ok "flows.jsonl: the TCP flow has per-interval lines ($1 tx, $2 rx)" || nok "TCP lines in flows.jsonl (${1:-0} tx, ${2:-0} rx)"
 set -- $(echo "$res" | awk '$1 == "dns_clients" {print $2, $3}')
 [ "$(v prl_dns)" = linkupnetworks.aero.test ] && [ "${1:-0}" = "${2:-x}" ] && ok "all $1 Clients found their Servers through dnsmasq (linkupnetworks.aero.test)" || nok "PRL over DNS ($(v prl_dns); queries from ${1:-0} of ${2:-?} Clients)"
+# iBGP full mesh: each Server's core learns the other's delegations (table 8061)
+learned=$(grep -l "BGP route learned 2001:db8:" "$O/r/logs/s1.log" "$O/r/logs/s2.log" 2>/dev/null | wc -l)
+[ "$learned" = 2 ] && ok "both Servers learned the other's delegations over iBGP (aero_node_route_update)" || nok "Servers learning each other's delegations ($learned of 2)"
 [ "$(v handovers)" -ge 1 ] 2>/dev/null && ok "mobile1 handed over (move isp1 -> isp2)" || nok "handover count $(v handovers)"
 [ -n "$(v impair_worst_ms)" ] && awk -v x="$(v impair_worst_ms)" 'BEGIN{exit !(x <= 5)}' && ok "impairment delay within 5 ms of the configuration on every network" || nok "impairment accuracy (worst $(v impair_worst_ms) ms)"
 # only what this run made: its bridges and the processes writing into its
