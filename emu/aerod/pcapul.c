@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "aerod.h"
+#include "aero/wire_ip.h"
 
 /* snaplen = MTU + this (Ethernet, two VLAN tags): larger frames are
  * aggregates we cannot split anyway, and small ring slots hold more frames
@@ -110,24 +111,6 @@ wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
-}
-
-static uint32_t
-csum_add(uint32_t s, const uint8_t *p, size_t n)
-{
-	for (; n > 1; p += 2, n -= 2)
-		s += rd16(p);
-	if (n)
-		s += (uint32_t)p[0] << 8;
-	return s;
-}
-
-static uint16_t
-csum_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
 }
 
 static size_t
@@ -340,91 +323,82 @@ parse_frame(const struct pcapul *u, const uint8_t *b, size_t n,
 	} else {
 		ver = n ? b[0] >> 4 : 0;
 	}
-	const uint8_t *ip = b + off;
-	size_t iplen = n - off, l4off;
+	/* IP and UDP through the core's codecs (core/src/wire/ip.c); the UDP
+	 * checksum is not verified: offloaded senders' frames carry partial ones */
+	const uint8_t *ip = b + off, *l4;
+	size_t iplen = n - off, l4len, iptot;
+	int r;
 	memset(&pi->src, 0, sizeof pi->src);
 	if (ver == 4) {
-		if (iplen < 20 || ip[0] >> 4 != 4) {
-			*why = "bad IPv4 header";
+		struct aero_ipv4 h;
+		if ((r = aero_wire_ipv4_decode(&h, ip, iplen, 0)) < 0) {
+			*why = r == AERO_WIRE_E_CHECKSUM ? "bad IPv4 header checksum" : "bad IPv4 header";
 			return -1;
 		}
-		size_t ihl = (size_t)(ip[0] & 15) * 4, tot = rd16(ip + 2);
-		if (ihl < 20 || tot < ihl + 8 || tot > iplen) {
-			*why = "bad IPv4 lengths";
-			return -1;
-		}
-		if (csum_fold(csum_add(0, ip, ihl)) != 0) {
-			*why = "bad IPv4 header checksum";
-			return -1;
-		}
-		if (rd16(ip + 6) & 0x3fff) {
+		if (h.mf || h.frag_off) {
 			*why = "IPv4 fragment (not reassembled in pcap mode)";
 			return -1;
 		}
-		if (ip[9] != 17) {
+		if (h.proto != AERO_IP_PROTO_UDP) {
 			*why = "not UDP";
 			return -1;
 		}
-		pi->tclass = ip[1];
-		pi->ttl = ip[8];
+		pi->tclass = (uint8_t)(h.dscp << 2 | h.ecn);
+		pi->ttl = h.ttl;
 		pi->src.family = 4;
-		memcpy(pi->src.ip, ip + 12, 4);
-		if (u->self.family != 4 || memcmp(ip + 16, u->self.ip, 4) != 0) {
+		memcpy(pi->src.ip, h.src.b, 4);
+		if (u->self.family != 4 || memcmp(h.dst.b, u->self.ip, 4) != 0) {
 			*why = "not to the locator";
 			return -1;
 		}
-		l4off = ihl;
-		iplen = tot;
+		l4 = h.payload;
+		l4len = h.payload_len;
 	} else if (ver == 6) {
-		if (iplen < 40 || ip[0] >> 4 != 6) {
+		struct aero_ipv6 h;
+		if ((r = aero_wire_ipv6_decode(&h, ip, iplen)) < 0) {
 			*why = "bad IPv6 header";
 			return -1;
 		}
-		size_t plen = rd16(ip + 4);
-		if (plen < 8 || 40 + plen > iplen) {
-			*why = "bad IPv6 payload length";
-			return -1;
-		}
-		if (ip[6] != 17) {
+		if (h.next_header != AERO_IP_PROTO_UDP) {
 			*why = "not UDP (or IPv6 extension headers)";
 			return -1;
 		}
-		pi->tclass = (uint8_t)((ip[0] & 15) << 4 | ip[1] >> 4);
-		pi->flow_label = (uint32_t)(ip[1] & 15) << 16 | (uint32_t)ip[2] << 8 | ip[3];
-		pi->ttl = ip[7];
+		pi->tclass = (uint8_t)(h.dscp << 2 | h.ecn);
+		pi->flow_label = h.flow_label;
+		pi->ttl = h.hop_limit;
 		pi->src.family = 6;
-		memcpy(pi->src.ip, ip + 8, 16);
-		if (u->self.family != 6 || memcmp(ip + 24, u->self.ip, 16) != 0) {
+		memcpy(pi->src.ip, h.src.b, 16);
+		if (u->self.family != 6 || memcmp(h.dst.b, u->self.ip, 16) != 0) {
 			*why = "not to the locator";
 			return -1;
 		}
-		l4off = 40;
-		iplen = 40 + plen;
+		l4 = h.payload;
+		l4len = h.payload_len;
 	} else {
 		*why = "not IP";
 		return -1;
 	}
-	const uint8_t *udp = ip + l4off;
-	size_t ulen = rd16(udp + 4);
-	if (ulen < 8 || ulen > iplen - l4off) {
+	iptot = (size_t)r;
+	struct aero_udp udp;
+	if (aero_wire_udp_decode(&udp, l4, l4len, NULL, 0) < 0) {
 		*why = "bad UDP length";
 		return -1;
 	}
-	if (rd16(udp + 2) != u->self.port) {
+	if (udp.dst_port != u->self.port) {
 		*why = "not to the locator's port";
 		return -1;
 	}
-	if (ver == 6 && rd16(udp + 6) == 0) {
+	if (ver == 6 && udp.checksum == 0) {
 		*why = "IPv6 UDP without checksum";
 		return -1;
 	}
-	if (iplen > u->mtu) {
+	if (iptot > u->mtu) {
 		*why = "larger than the MTU (a GSO/GRO aggregate pcap cannot split)";
 		return -1;
 	}
-	pi->src.port = rd16(udp);
-	*pl = udp + 8;
-	*pllen = ulen - 8;
+	pi->src.port = udp.src_port;
+	*pl = udp.payload;
+	*pllen = udp.payload_len;
 	return 0;
 }
 
@@ -683,48 +657,39 @@ build_frame(struct pcapul *u, const struct nh_entry *nh, const struct aero_out *
 	size_t iph = v6 ? 40 : 20, ipl = iph + 8 + o->len;
 	if (ipl > u->mtu || u->l2len + ipl > cap || ipl > 65535)
 		return 0;
-	uint8_t *ip = f + u->l2len, *udp = ip + iph;
+	uint8_t *ip = f + u->l2len;
 	if (u->l2len) {
 		memcpy(f, nh->mac, 6);
 		memcpy(f + 6, u->mac, 6);
 		wr16(f + 12, v6 ? 0x86dd : 0x0800);
 	}
+	/* UDP then IP through the core's encoders (headroom style, wire_ip.h) */
+	memcpy(ip + iph + AERO_UDP_HDR_LEN, o->data, o->len);
 	uint8_t ttl = o->pi.ttl ? o->pi.ttl : u->def_ttl;
-	size_t al = v6 ? 16 : 4;
+	struct aero_ip_pseudo ps = {.family = v6 ? 6 : 4};
+	struct aero_ipv4 h4 = {.dscp = o->pi.tclass >> 2, .ecn = o->pi.tclass & 3,
+	                       .id = u->ip_id++, .df = true, .ttl = ttl,
+	                       .proto = AERO_IP_PROTO_UDP,
+	                       .payload_len = AERO_UDP_HDR_LEN + o->len};
+	struct aero_ipv6 h6 = {.dscp = o->pi.tclass >> 2, .ecn = o->pi.tclass & 3,
+	                       .flow_label = o->pi.flow_label & AERO_IPV6_FLOW_MASK,
+	                       .next_header = AERO_IP_PROTO_UDP, .hop_limit = ttl,
+	                       .payload_len = AERO_UDP_HDR_LEN + o->len};
 	if (v6) {
-		uint32_t fl = o->pi.flow_label & 0xfffff;
-		ip[0] = (uint8_t)(0x60 | o->pi.tclass >> 4);
-		ip[1] = (uint8_t)((o->pi.tclass & 15) << 4 | fl >> 16);
-		ip[2] = (uint8_t)(fl >> 8);
-		ip[3] = (uint8_t)fl;
-		wr16(ip + 4, (uint16_t)(8 + o->len));
-		ip[6] = 17;
-		ip[7] = ttl;
-		memcpy(ip + 8, u->self.ip, 16);
-		memcpy(ip + 24, o->pi.dst.ip, 16);
+		memcpy(h6.src.b, u->self.ip, 16);
+		memcpy(h6.dst.b, o->pi.dst.ip, 16);
+		aero_wire_ipv6_pseudo(&ps, &h6);
 	} else {
-		ip[0] = 0x45;
-		ip[1] = o->pi.tclass;
-		wr16(ip + 2, (uint16_t)ipl);
-		wr16(ip + 4, u->ip_id++);
-		wr16(ip + 6, 0x4000); /* DF */
-		ip[8] = ttl;
-		ip[9] = 17;
-		wr16(ip + 10, 0);
-		memcpy(ip + 12, u->self.ip, 4);
-		memcpy(ip + 16, o->pi.dst.ip, 4);
-		wr16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		memcpy(h4.src.b, u->self.ip, 4);
+		memcpy(h4.dst.b, o->pi.dst.ip, 4);
+		aero_wire_ipv4_pseudo(&ps, &h4);
 	}
-	wr16(udp, u->self.port);
-	wr16(udp + 2, o->pi.dst.port);
-	wr16(udp + 4, (uint16_t)(8 + o->len));
-	wr16(udp + 6, 0);
-	memcpy(udp + 8, o->data, o->len);
-	/* pseudo-header: addresses, protocol, UDP length */
-	uint32_t s = csum_add(0, ip + (v6 ? 8 : 12), 2 * al);
-	s += 17 + (uint32_t)(8 + o->len);
-	uint16_t c = csum_fold(csum_add(s, udp, 8 + o->len));
-	wr16(udp + 6, c ? c : 0xffff);
+	struct aero_udp uh = {.src_port = u->self.port, .dst_port = o->pi.dst.port,
+	                      .payload_len = o->len};
+	if (aero_wire_udp_encode(ip + iph, cap - u->l2len - iph, &uh, &ps, 0) < 0 ||
+	    (v6 ? aero_wire_ipv6_encode(ip, cap - u->l2len, &h6)
+	        : aero_wire_ipv4_encode(ip, cap - u->l2len, &h4)) < 0)
+		return 0;
 	return u->l2len + ipl;
 }
 
