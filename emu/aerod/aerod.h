@@ -41,6 +41,7 @@ struct aerod_opts {
 	char *log_path;            /* --log FILE [stderr] */
 	char *underlay;            /* --underlay udp|pcap [udp] */
 	char *underlay_if;         /* --underlay-if NAME (pcap) [the locator's] */
+	int pcap_snaplen;          /* --pcap-snaplen N [0: MTU + 64] */
 	char *downstream[AERO_MAX_DOWNSTREAM];
 	unsigned n_downstream;
 	int table;                 /* --table N [8060] */
@@ -56,6 +57,19 @@ struct aerod_opts {
 	uint32_t seed;             /* --seed: only recorded */
 	char *dns;                 /* --dns ADDR[:PORT] (PRL name lookup) */
 	uint16_t prl_port;         /* port of Servers found by name [8060] */
+};
+
+/* host counters (aeroctl show counters), names in main.c */
+enum {
+	HC_TUN_RX, HC_TUN_TX, HC_UDP_RX, HC_UDP_TX, HC_UDP_TX_ERR,
+	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ, HC_RELAY_RX, HC_RELAY_TX, HC_DS_RX,
+	HC_PCAP_RX, HC_PCAP_TX, HC_PCAP_RX_BAD, HC_PCAP_RX_DROP, HC_PCAP_TX_FALLBACK,
+	HC_DNS_TX, HC_DNS_RX, HC_DNS_BAD,
+	/* data path offloads (tun.c, udp.c, offload.c) */
+	HC_TUN_GSO_RX, HC_TUN_SEGS, HC_TUN_CSUM, HC_TUN_VNET_BAD, HC_TUN_GRO_IN,
+	HC_TUN_GRO_OUT, HC_TUN_GRO_BAD_CSUM, HC_UDP_GSO_TX, HC_UDP_GRO_RX, HC_UDP_GSO_ERR,
+	HC_PCAP_RX_GSO, /* pcapul.c: a peer's UDP GSO aggregate split */
+	HC_COUNT
 };
 
 struct aerod {
@@ -85,19 +99,10 @@ struct aerod {
 	bool in_batch;             /* inside a burst of reads: outputs deferred */
 	guint drain_id;
 	struct pcapul *pcapul;     /* --underlay=pcap (pcapul.c), else NULL */
-	uint64_t host_cnt[29];     /* see host_counter_names in main.c */
+	uint64_t host_cnt[HC_COUNT];     /* see host_counter_names in main.c */
 };
 
-enum {
-	HC_TUN_RX, HC_TUN_TX, HC_UDP_RX, HC_UDP_TX, HC_UDP_TX_ERR,
-	HC_NL_ERR, HC_TUN_TX_ERR, HC_CTL_REQ, HC_RELAY_RX, HC_RELAY_TX, HC_DS_RX,
-	HC_PCAP_RX, HC_PCAP_TX, HC_PCAP_RX_BAD, HC_PCAP_RX_DROP, HC_PCAP_TX_FALLBACK,
-	HC_DNS_TX, HC_DNS_RX, HC_DNS_BAD,
-	/* data path offloads (tun.c, udp.c, offload.c) */
-	HC_TUN_GSO_RX, HC_TUN_SEGS, HC_TUN_CSUM, HC_TUN_VNET_BAD, HC_TUN_GRO_IN,
-	HC_TUN_GRO_OUT, HC_TUN_GRO_BAD_CSUM, HC_UDP_GSO_TX, HC_UDP_GRO_RX, HC_UDP_GSO_ERR,
-};
-extern const char *const aerod_host_counter_names[29];
+extern const char *const aerod_host_counter_names[HC_COUNT];
 
 /* main.c */
 uint64_t aerod_now(void);                  /* CLOCK_MONOTONIC ns */

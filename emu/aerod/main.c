@@ -18,7 +18,7 @@
 #include "aero/json.h"
 #include "aero/wire_ip.h"
 
-const char *const aerod_host_counter_names[29] = {
+const char *const aerod_host_counter_names[] = {
 	"host_tun_rx", "host_tun_tx", "host_udp_rx", "host_udp_tx",
 	"host_udp_tx_err", "host_netlink_err", "host_tun_tx_err", "host_ctl_req",
 	"host_relay_rx", "host_relay_tx", "host_downstream_rx",
@@ -28,7 +28,10 @@ const char *const aerod_host_counter_names[29] = {
 	"host_tun_gso_rx", "host_tun_segments", "host_tun_csum_done", "host_tun_vnet_bad",
 	"host_tun_gro_in", "host_tun_gro_out", "host_tun_gro_bad_csum",
 	"host_udp_gso_tx", "host_udp_gro_rx", "host_udp_gso_err",
+	"host_pcap_rx_gso",
 };
+_Static_assert(sizeof aerod_host_counter_names / sizeof aerod_host_counter_names[0] == HC_COUNT,
+               "one name per host counter");
 
 static int log_level = 6;
 static FILE *log_out;
@@ -369,6 +372,7 @@ static GOptionEntry entries[] = {
 	{"log", 0, 0, G_OPTION_ARG_FILENAME, NULL, "log file [stderr]", "FILE"},
 	{"underlay", 0, 0, G_OPTION_ARG_STRING, NULL, "udp|pcap: a UDP socket, or libpcap on the raw interface [udp]", "KIND"},
 	{"underlay-if", 0, 0, G_OPTION_ARG_STRING, NULL, "pcap: interface [the one holding the locator]", "NAME"},
+	{"pcap-snaplen", 0, 0, G_OPTION_ARG_INT, NULL, "pcap: bytes captured per frame [MTU + 64]; 65535 also reads peers' UDP GSO aggregates (fewer ring slots)", "N"},
 	{"table", 0, 0, G_OPTION_ARG_INT, NULL, "routing table of delegated prefixes [8060]", "N"},
 	{"learn-table", 0, 0, G_OPTION_ARG_INT, NULL, "Relay/Server: table of BGP-learned routes [8061]", "N"},
 	{"epoch-ns", 0, 0, G_OPTION_ARG_INT64, NULL, "CLOCK_MONOTONIC ns of t = 0 in the events log", "NS"},
@@ -616,6 +620,7 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "underlay")) e->arg_data = &d->o.underlay;
 		else if (!strcmp(e->long_name, "dns")) e->arg_data = &d->o.dns;
 		else if (!strcmp(e->long_name, "underlay-if")) e->arg_data = &d->o.underlay_if;
+		else if (!strcmp(e->long_name, "pcap-snaplen")) e->arg_data = &d->o.pcap_snaplen;
 		else if (!strcmp(e->long_name, "table")) e->arg_data = &d->o.table;
 		else if (!strcmp(e->long_name, "learn-table")) e->arg_data = &d->o.learn_table;
 		else if (!strcmp(e->long_name, "epoch-ns")) e->arg_data = &epoch;

@@ -58,10 +58,12 @@
 
 #include "aerod.h"
 #include "aero/wire_ip.h"
+#include "aero/wire_seal.h"
 
-/* snaplen = MTU + this (Ethernet, two VLAN tags): larger frames are
- * aggregates we cannot split anyway, and small ring slots hold more frames
- * (libpcap uses TPACKET_V2 with fixed slots in immediate mode) */
+/* default snaplen = MTU + this (Ethernet, two VLAN tags): small ring slots
+ * hold more frames (libpcap uses TPACKET_V2 with fixed slots in immediate
+ * mode); larger frames are peers' UDP GSO aggregates, read and split only
+ * with --pcap-snaplen 65535 */
 #define PCAPUL_SNAP_EXTRA 64
 #define PCAPUL_BUF (4 << 20)
 #define NH_TTL_OK_NS (5ULL * 1000000000ULL)
@@ -218,7 +220,8 @@ open_handle(struct aerod *d, struct pcapul *u, const char *ifname,
 		            "--underlay=pcap: pcap_create %s: %s", ifname, eb);
 		return -1;
 	}
-	pcap_set_snaplen(p, (int)MIN(mtu + PCAPUL_SNAP_EXTRA, 65600u));
+	unsigned snap = d->o.pcap_snaplen > 0 ? (unsigned)d->o.pcap_snaplen : mtu + PCAPUL_SNAP_EXTRA;
+	pcap_set_snaplen(p, (int)MIN(snap, 65600u));
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, PCAPUL_BUF);
@@ -392,14 +395,34 @@ parse_frame(const struct pcapul *u, const uint8_t *b, size_t n,
 		*why = "IPv6 UDP without checksum";
 		return -1;
 	}
-	if (iptot > u->mtu) {
-		*why = "larger than the MTU (a GSO/GRO aggregate pcap cannot split)";
-		return -1;
-	}
+	(void)iptot; /* over the MTU: a UDP GSO aggregate, split by on_frame */
 	pi->src.port = udp.src_port;
 	*pl = udp.payload;
 	*pllen = udp.payload_len;
 	return 0;
+}
+
+/*
+ * A frame over the MTU is a peer's UDP GSO aggregate (a veth hands the
+ * unsegmented skb to the tap): equal-size datagrams, the last one shorter,
+ * concatenated, and pcap does not give the segment size. The first
+ * datagram tells it: P1 an inner IPv6 packet (40 + Payload Length), P2 a
+ * SEAL header and an inner IPv6 packet. 0: no size to be found.
+ */
+static size_t
+aggregate_seg(const struct aerod *d, const uint8_t *pl, size_t len)
+{
+	size_t hl = 0;
+	if (d->cfg.profile == AERO_PROFILE_P2) {
+		struct aero_seal sh;
+		int r = aero_wire_seal_decode(&sh, pl, len, NULL, 0);
+		if (r < 0 || sh.c || sh.next_header != AERO_SEAL_NH_IPV6)
+			return 0;
+		hl = (size_t)r;
+	}
+	struct aero_ipv6 h;
+	int r = aero_wire_ipv6_decode(&h, pl + hl, len - hl);
+	return r < 0 ? 0 : hl + (size_t)r;
 }
 
 static void
@@ -415,22 +438,36 @@ on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	if (h->caplen < h->len ||
 	    parse_frame(u, bytes, h->caplen, &pi, &pl, &len, &why) != 0) {
 		d->host_cnt[HC_PCAP_RX_BAD]++;
-		if (h->len > u->mtu + u->l2len) {
-			why = "larger than the MTU (a GSO aggregate pcap cannot split)";
-			if (!warned)
-				g_warning("pcap on %s: a frame of %u bytes, over the MTU: a peer sends UDP GSO "
-				          "aggregates, which pcap mode cannot split (turn GSO off on the path, "
-				          "e.g. ethtool -K IF tx off at the sender); counted in host_pcap_rx_bad",
-				          u->ifname, h->len);
+		if (h->caplen < h->len && h->len > u->mtu + u->l2len && !warned) {
+			g_warning("pcap on %s: a frame of %u bytes, over the MTU, captured in part: a peer "
+			          "sends UDP GSO aggregates; --pcap-snaplen 65535 reads and splits them "
+			          "(or turn GSO off at the sender: ethtool -K IF tx off); counted in "
+			          "host_pcap_rx_bad", u->ifname, h->len);
 			warned = true;
 		}
 		g_debug("pcap on %s: frame of %u bytes dropped: %s", u->ifname, h->len, why);
 		return;
 	}
 	pi.dst = u->self;
-	d->host_cnt[HC_PCAP_RX]++;
-	aero_node_recv(d->node, &pi, pl, len, aerod_now());
-	aerod_run_core(d);
+	size_t seg = len;
+	if (h->len > u->mtu + u->l2len) {
+		seg = aggregate_seg(d, pl, len);
+		if (seg == 0 || seg >= len) {
+			d->host_cnt[HC_PCAP_RX_BAD]++;
+			if (!warned)
+				g_warning("pcap on %s: a frame of %u bytes, over the MTU, that is no UDP GSO "
+				          "aggregate of AERO packets: counted in host_pcap_rx_bad",
+				          u->ifname, h->len);
+			warned = true;
+			return;
+		}
+		d->host_cnt[HC_PCAP_RX_GSO]++;
+	}
+	for (size_t off = 0; off < len; off += seg) {
+		d->host_cnt[HC_PCAP_RX]++;
+		aero_node_recv(d->node, &pi, pl + off, MIN(seg, len - off), aerod_now());
+		aerod_run_core(d);
+	}
 }
 
 static gboolean

@@ -229,24 +229,42 @@ grep "dropped:" "$W/c2.log" | sed 's/^/# /'
 [ "${b1:-0}" -ge $(( ${b0:-0} + 4 )) ] && ok "malformed frames counted in host_pcap_rx_bad ($b0 -> $b1; the truncated ones the kernel BPF filter may reject first)" || nok "malformed frames counted ($b0 -> $b1)" "$(tail -5 "$W/c2.log")"
 [ "${r1:-0}" -gt "${r0:-0}" ] && ok "a VLAN-tagged frame to the locator is parsed and delivered (host_pcap_rx $r0 -> $r1)" || nok "VLAN frame delivered (host_pcap_rx $r0 -> $r1)"
 check "... and aerod still answers (aeroctl ping)" 0 "$B/aeroctl" -s "$W/c2.sock" ping
-# a UDP GSO aggregate (3 x 1000 bytes, UDP_SEGMENT): from R (default veth
-# offloads) it reaches C2 whole and is counted bad with a warning; from C1
-# (tx offload off) the kernel segments it at the sender and C2 reads 3 frames
-gso() { # ns dst
+# UDP GSO aggregates (3 x 1000 bytes, UDP_SEGMENT): from R (default veth
+# offloads) one reaches C2 whole. Three P1 datagrams (each an inner IPv6
+# packet) are split by their inner length and read as 3; 3000 zero bytes
+# have no size to split by and are counted bad with a warning. From C1 (tx
+# offload off) the kernel segments at the sender and C2 reads 3 frames.
+gso() { # ns dst valid(1|0)
 	ip netns exec $1 /usr/bin/python3 -c '
-import socket, sys
+import socket, struct, sys
+dgram = b"\0" * 1000
+if sys.argv[2] == "1":   # IPv6, payload 960, no next header, hop limit 64
+    dgram = struct.pack("!IHBB", 6 << 28, 960, 59, 64) + bytes(32) + bytes(960)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(17, 103, 1000)  # SOL_UDP, UDP_SEGMENT
-s.sendto(b"\0" * 3000, (sys.argv[1], 8060))' $2
+s.sendto(dgram * 3, (sys.argv[1], 8060))' $2 $3
 }
+# default snaplen (MTU + 64): the aggregate is captured in part: bad, warning
 b0=$(cnt c2 host_pcap_rx_bad); r0=$(cnt c2 host_pcap_rx)
-gso $R 203.0.113.2; sleep 0.3
+gso $R 203.0.113.2 1; sleep 0.3
 b1=$(cnt c2 host_pcap_rx_bad); r1=$(cnt c2 host_pcap_rx)
-gso $C1 203.0.113.2; sleep 0.3
+gso $C1 203.0.113.2 0; sleep 0.3
 b2=$(cnt c2 host_pcap_rx_bad); r2=$(cnt c2 host_pcap_rx)
-echo "# GSO aggregate from R: host_pcap_rx_bad $b0 -> $b1; from C1 (tx off): host_pcap_rx $r1 -> $r2"
-[ "$b1" -eq $((b0 + 1)) ] && grep -q "GSO aggregates" "$W/c2.log" && ok "a peer's UDP GSO aggregate is counted in host_pcap_rx_bad, with a warning (a known limit of pcap mode)" || nok "GSO aggregate counted bad ($b0 -> $b1)" "$(grep -i gso "$W/c2.log")"
+echo "# default snaplen: GSO aggregate from R: bad $b0 -> $b1; from C1 (tx off): rx $r1 -> $r2"
+[ "$b1" -eq $((b0 + 1)) ] && [ "$r1" -eq "$r0" ] && grep -q "pcap-snaplen 65535 reads and splits" "$W/c2.log" && ok "default snaplen: a peer's UDP GSO aggregate is counted in host_pcap_rx_bad, with a warning naming --pcap-snaplen" || nok "GSO aggregate with the default snaplen ($b0 -> $b1)" "$(grep -i gso "$W/c2.log")"
 [ "$r2" -eq $((r1 + 3)) ] && [ "$b2" -eq "$b1" ] && ok "... segmented by a sender with tx offload off: 3 frames read" || nok "GSO segmented at the sender (rx $r1 -> $r2, bad $b1 -> $b2)"
+# --pcap-snaplen 65535: split by the inner IPv6 lengths
+kill "${dpid[-1]}"; wait "${dpid[-1]}" 2>/dev/null
+start $C2 c2b --role client --locator 203.0.113.2 --prl 2@192.0.2.1 --tun none --no-netlink --underlay=pcap --pcap-snaplen 65535
+wait_for 5 test -S "$W/c2b.sock"
+b0=$(cnt c2b host_pcap_rx_bad); r0=$(cnt c2b host_pcap_rx); g0=$(cnt c2b host_pcap_rx_gso)
+gso $R 203.0.113.2 1; sleep 0.3
+b1=$(cnt c2b host_pcap_rx_bad); r1=$(cnt c2b host_pcap_rx); g1=$(cnt c2b host_pcap_rx_gso)
+gso $R 203.0.113.2 0; sleep 0.3
+b2=$(cnt c2b host_pcap_rx_bad); r2=$(cnt c2b host_pcap_rx)
+echo "# --pcap-snaplen 65535: P1 aggregate from R: rx $r0 -> $r1, gso $g0 -> $g1, bad $b0 -> $b1; zeros: bad $b1 -> $b2"
+[ "$r1" -eq $((r0 + 3)) ] && [ "$g1" -eq $((g0 + 1)) ] && [ "$b1" -eq "$b0" ] && ok "--pcap-snaplen 65535: an aggregate of P1 packets is split by the inner lengths into 3 datagrams (host_pcap_rx_gso)" || nok "GSO aggregate split (rx $r0 -> $r1, gso $g0 -> $g1, bad $b0 -> $b1)" "$(grep -i gso "$W/c2b.log")"
+[ "$b2" -eq $((b1 + 1)) ] && [ "$r2" -eq "$r1" ] && grep -q "no UDP GSO aggregate of AERO packets" "$W/c2b.log" && ok "... an aggregate with no AERO packet to size it by is counted in host_pcap_rx_bad, with a warning" || nok "unsizable aggregate counted bad ($b1 -> $b2)" "$(grep -i gso "$W/c2b.log")"
 stop_all
 
 # ---- bad configuration: clear error, non-zero exit --------------------------
