@@ -18,8 +18,10 @@
 #
 # Knobs: SECS (iperf3 run length, 5), SIZES ("10 50 100"), AERO_BUILD,
 # PARTS ("A B"), VARIANTS (aerod variants of part A, default
-# "nobatch nooffload offload"; "nobatch" = --no-batch --no-offload, the
+# "nobatch nooffload offload mtu1450"; "nobatch" = --no-batch --no-offload, the
 # first data path; "nooffload" = recvmmsg/sendmmsg bursts without offloads;
+# "mtu1450" = the default path with VXLAN's inner MTU (1450) instead of the
+# AERO default 1280, the like-for-like row against the kernel tunnel;
 # "offload" = the default: TUN offloads (IFF_VNET_HDR, TSO), UDP GSO/GRO).
 # Root only. Creates only aebh* namespaces/links and the aebhsw bridge, and
 # deletes exactly those.
@@ -29,7 +31,7 @@ B=${AERO_BUILD:-build}
 SECS=${SECS:-5}
 SIZES=${SIZES:-"10 50 100"}
 PARTS=${PARTS:-"A B"}
-VARIANTS=${VARIANTS:-"nobatch nooffload offload"}
+VARIANTS=${VARIANTS:-"nobatch nooffload offload mtu1450"}
 [ "$(id -u)" = 0 ] || { echo "bench-emu: needs root (namespaces, TUN, OVS)"; exit 1; }
 for p in aerod aeroctl; do [ -x "$B/$p" ] || { echo "bench-emu: $B/$p not built"; exit 1; }; done
 command -v iperf3 >/dev/null || { echo "bench-emu: iperf3 is not installed"; exit 1; }
@@ -138,9 +140,10 @@ fi
 # ---- A: the AERO overlay: Client A -> Server -> Client B (aerod, P1) -----------------
 # one run per variant (VARIANTS), all in this same run of the bench
 declare -A VNAME=([nobatch]="aero --no-batch --no-offload" [nooffload]="aero mmsg, --no-offload"
-                  [offload]="aero mmsg + offloads" [offload1]="aero --no-batch + offloads")
+                  [offload]="aero mmsg + offloads" [offload1]="aero --no-batch + offloads"
+                  [mtu1450]="aero offloads, inner MTU 1450")
 declare -A VARGS=([nobatch]="--no-batch --no-offload" [nooffload]="--no-offload" [offload]=""
-                  [offload1]="--no-batch")
+                  [offload1]="--no-batch" [mtu1450]="--mtu 1450")
 declare -A RO
 overlay() { # key extra-aerod-args...
 	local key=$1; shift
