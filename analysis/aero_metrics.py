@@ -298,7 +298,9 @@ def handovers(events, flows, traffic):
             else:
                 r["last_before_t"], r["first_after_t"] = before[-1], after[0]
                 r["first_gap_s"] = after[0] - before[-1]
-                win = [before[-1]] + [t for t in after if t <= T + HO_WINDOW_S]
+                # the first reception after the move always counts, even when
+                # it comes later than the window (a long interruption)
+                win = [before[-1], after[0]] + [t for t in after[1:] if t <= T + HO_WINDOW_S]
                 r["longest_gap_s"] = max(b - a for a, b in zip(win, win[1:]))
                 worst["flows"].append(k)
                 for key, src in (("interruption_s", "longest_gap_s"), ("first_gap_s", "first_gap_s")):

@@ -52,6 +52,16 @@ assert h["moves"] == 1 and h["core_handover_events"] == 1
 near(h["interruption_max_s"], 10.09811328 - 9.982026272)
 rows = {r["flow"]: r for r in csv.DictReader(open(os.path.join(d, "handovers.csv")))}
 near(float(rows["1"]["longest_gap_s"]), 0.06205776); near(float(rows["1"]["first_gap_s"]), 0.025)'
+out=$(cd analysis && $PY -c '
+import aero_metrics as am
+ev = [{"type": "scenario", "name": "move", "node": "m", "from": "a", "to": "b", "t": 10.0}]
+fl = [{"dir": "rx", "flow": 0, "t": t} for t in (9.0, 9.5, 10.0 + am.HO_WINDOW_S + 2, 18.0)]
+m, rows = am.handovers(ev, fl, [{"from": "m", "to": "cn"}])
+r = rows[0]
+assert abs(r["first_gap_s"] - (am.HO_WINDOW_S + 2.5)) < 1e-9, r
+assert abs(r["longest_gap_s"] - (am.HO_WINDOW_S + 2.5)) < 1e-9, r
+' 2>&1)
+[ -z "$out" ] && ok "handover: first reception later than the window still measured (no crash)" || nok "handover beyond the window" "$out"
 pycheck "server bindings over time" "$tmp/one" '
 assert s["bindings"]["max"] == {"s1": 1} and s["bindings"]["final"] == {"s1": 1}
 rows = list(csv.DictReader(open(os.path.join(d, "bindings.csv"))))
