@@ -24,6 +24,11 @@ wait_for() { # $1 timeout s (wall clock), rest: command; polls every 0.1 s
 todo() { # $1 desc, $2 reason: a known failure of code outside emu/ (TAP TODO: not counted)
 	n=$((n + 1)); echo "not ok $n - $1 # TODO $2"; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+need_netns() { # $1: what root is needed for; root, a TUN device and aerod, or skip/fail
+	[ "$(id -u)" = 0 ] || skip_all "needs root ($1)"
+	[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
+	[ -x "$B/aerod" ] || { echo "not ok 1 - $B/aerod is built"; echo "1..1"; exit 1; }
+}
 need_mininet() { # root, Mininet, a running Open vSwitch and no other emulation run, or skip
 	[ "$(id -u)" = 0 ] || skip_all "needs root (Mininet)"
 	/usr/bin/python3 -c 'import mininet' 2>/dev/null || skip_all "mininet (python3) is not installed"

@@ -12,9 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
-[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces, TUN)"
-[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
-[ -x "$B/aerod" ] || { echo "not ok 1 - $B/aerod is built"; echo "1..1"; exit 1; }
+need_netns "network namespaces, TUN"
 T=aei$$; C=$T-c; S=$T-s; K=$T-k
 W=$(mktemp -d /tmp/t_interop.XXXXXX)
 pids=()

@@ -16,9 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
 PROFILE=${AERO_PROFILE:-P1}
-[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces, TUN)"
-[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
-[ -x "$B/aerod" ] || { echo "not ok 1 - $B/aerod is built"; echo "1..1"; exit 1; }
+need_netns "network namespaces, TUN"
 T=aet$$; C=$T-c; S=$T-s; R=$T-r; N=$T-n
 W=$(mktemp -d /tmp/t_ns.XXXXXX)
 pids=()

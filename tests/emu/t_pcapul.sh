@@ -14,9 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
-[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces, TUN, pcap)"
-[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
-[ -x "$B/aerod" ] || { echo "not ok 1 - $B/aerod is built"; echo "1..1"; exit 1; }
+need_netns "network namespaces, TUN, pcap"
 T=aep$$; S=$T-s; C1=$T-c1; C2=$T-c2; R=$T-r; X=$T-x
 W=$(mktemp -d /tmp/t_pcapul.XXXXXX)
 pids=()
