@@ -194,6 +194,10 @@ class Run:
             h = self.hosts[name]
             fwd = name in self.forwarders()
             h.cmd("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
+            # a link_down event is `ip link set down`: keep the IPv6 addresses
+            # over it as the kernel keeps IPv4 ones (the default flushes them,
+            # and link_up would come back without locator and link-local)
+            h.cmd("sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1")
             h.cmd(f"sysctl -qw net.ipv4.ip_forward={int(fwd)} net.ipv6.conf.all.forwarding={int(fwd)}")
             if self.manet:
                 # one shared segment: forwarding back out of the same
@@ -206,16 +210,10 @@ class Run:
             for f in nd["interfaces"]:
                 ifn = self.ifname[(name, f["network"])]
                 k, netd = self.nets[f["network"]]
-                h.cmd(f"ip addr flush dev {ifn}")
                 h.cmd(f"ethtool -K {ifn} tx off >/dev/null 2>&1")
                 if self.manet:  # the radio tables name neighbours by MAC
                     h.cmd(f"ip link set {ifn} address {self.mac(name)}")
-                h.cmd(f"ip addr add {f['address']}/{f['plen']} dev {ifn}" +
-                      (" nodad" if self.v6 else ""))
-                if nd["role"] != "client":  # a Client's IPv6 is its AERO prefix only
-                    h.cmd(f"ip -6 addr add {f['native6']}/64 dev {ifn} nodad")
-                if self.manet:  # babeld speaks over link-local IPv6 (the flush took it)
-                    h.cmd(f"ip -6 addr add fe80::{nd['idx'] + 1:x}/64 dev {ifn} nodad")
+                self.set_addresses(name, ifn, f)
                 h.cmd(f"ip link set {ifn} up")
                 self.set_rate(h, ifn, netd)
             if self.manet:
@@ -239,6 +237,23 @@ class Run:
             if fam == "6" and client:
                 continue
             h.cmd(f"ip {'-6' if v6 else '-4'} route replace {pfx} via {gw}")
+
+    def set_addresses(self, name, ifn, f):
+        """The interface's addresses: locator, native IPv6 (not on Clients:
+        a Client's IPv6 is its AERO prefix only) and a link-local address.
+        The link-local one is not optional: a router sends the Neighbor
+        Solicitation for a packet it forwards from its link-local address,
+        and without one the kernel silently sends none, so the neighbour
+        entry of a correspondent fails as soon as only forwarded traffic
+        refreshes it (RFC 4291 2.1: every interface has one). It is
+        fe80::<node index + 1> on every interface, easy to read in pcaps
+        and unique on any link (babeld in MANETs speaks over it too)."""
+        h, nd = self.hosts[name], self.nodes[name]
+        h.cmd(f"ip addr flush dev {ifn}")
+        h.cmd(f"ip addr add {f['address']}/{f['plen']} dev {ifn}" + (" nodad" if self.v6 else ""))
+        if nd["role"] != "client":
+            h.cmd(f"ip -6 addr add {f['native6']}/64 dev {ifn} nodad")
+        h.cmd(f"ip -6 addr add fe80::{nd['idx'] + 1:x}/64 dev {ifn} nodad")
 
     def set_rate(self, h, ifn, netd):
         h.cmd(f"tc qdisc del dev {ifn} root >/dev/null 2>&1")
@@ -828,10 +843,7 @@ class Run:
                 f["native6"] = str(ipaddress.IPv6Address((0xfd00 << 112) | ((k_to + 1) << 64) | low))
         self.ifname[(name, ev["to"])] = ifn
         f = [f for f in nd["interfaces"] if f["network"] == ev["to"]][0]
-        h.cmd(f"ip addr flush dev {ifn}")
-        h.cmd(f"ip addr add {f['address']}/{f['plen']} dev {ifn}" + (" nodad" if self.v6 else ""))
-        if nd["role"] != "client":
-            h.cmd(f"ip -6 addr add {f['native6']}/64 dev {ifn} nodad")
+        self.set_addresses(name, ifn, f)
         self.add_routes(name)
         self.set_rate(h, ifn, net_to)
         self.scen_event(name, "move", **{"from": ev["from"], "to": ev["to"], "loc": f["address"]})
@@ -1262,7 +1274,10 @@ def main():
 
     def on_sig(sig, frm):
         raise KeyboardInterrupt
+    # SIGINT too: a runner started in the background of a script inherits
+    # SIGINT ignored, and Ctrl-C / kill -INT must still tear down
     signal.signal(signal.SIGTERM, on_sig)
+    signal.signal(signal.SIGINT, on_sig)
     try:
         r.main()
     except Fail as e:
