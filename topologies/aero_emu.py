@@ -198,6 +198,11 @@ class Run:
             # over it as the kernel keeps IPv4 ones (the default flushes them,
             # and link_up would come back without locator and link-local)
             h.cmd("sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1")
+            if self.a.nd_reachable_ms:  # shorter kernel ND timers (IPv6 and ARP)
+                ms = self.a.nd_reachable_ms
+                for fam in ("ipv6", "ipv4"):
+                    h.cmd(f"for d in /proc/sys/net/{fam}/neigh/*; do echo {ms} > $d/base_reachable_time_ms; "
+                          f"echo {max(1, min(5, round(ms / 6000)))} > $d/delay_first_probe_time; done")
             h.cmd(f"sysctl -qw net.ipv4.ip_forward={int(fwd)} net.ipv6.conf.all.forwarding={int(fwd)}")
             if self.manet:
                 # one shared segment: forwarding back out of the same
@@ -1126,7 +1131,7 @@ class Run:
                "scenario_sha256": sha, "backend": "emu", "backend_version": "aerod 0.1 / mininet",
                "seed": self.a.seed or self.s["run"]["seed"], "run": self.s["run"]["run"],
                "started_utc": self.started, "duration_s": self.duration, "aero_version": ver,
-               "time_scale": self.scale}
+               "time_scale": self.scale, "nd_reachable_ms": self.a.nd_reachable_ms or None}
         json.dump(run, open(os.path.join(self.out, "run.json"), "w"), indent=1)
         open(os.path.join(self.out, "scenario.json"), "w").write(self.scen_text)
 
@@ -1254,6 +1259,9 @@ def main():
                     help="multiply every scenario time by F (0.25: a 120 s scenario in 30 s)")
     ap.add_argument("--no-capture", dest="capture", action="store_false", help="no tcpdump")
     ap.add_argument("--calib-count", type=int, default=100, help="pings per network for the impairment check")
+    ap.add_argument("--nd-reachable-ms", type=int, default=0,
+                    help="kernel neighbour (ND/ARP) base reachable time on every host, ms, with a "
+                         "proportional first-probe delay (1-5 s) [kernel default: 30000]")
     ap.add_argument("--progress", type=float, default=10, help="progress line every S seconds")
     ap.add_argument("--no-dns", action="store_true",
                     help="give Clients the PRL from the scenario instead of the DNS name")

@@ -8,7 +8,11 @@ cd "$(dirname "$0")/../.."
 need_mininet
 O=$(mktemp -d /tmp/t_emu.XXXXXX)
 trap 'rm -rf "$O"' EXIT
-out=$(timeout 180 ./aero emu scenarios/quickstart.yaml --out "$O/r" --time-scale 0.2 --calib-count 50 --progress 30 2>&1); rc=$?
+# --nd-reachable-ms 1000: neighbour entries expire and are re-probed many
+# times in the 24 s (30 s by default), as in a full-length run; a forwarding
+# node then resolves from its link-local address (missing once: all traffic
+# to cn died under the TCP flow)
+out=$(timeout 180 ./aero emu scenarios/quickstart.yaml --out "$O/r" --time-scale 0.2 --calib-count 50 --progress 30 --nd-reachable-ms 1000 2>&1); rc=$?
 echo "$out" | sed -n '/==== summary/,$p' | sed 's/^/# /'
 [ $rc -eq 0 ] && ok "./aero emu quickstart exits 0" || nok "./aero emu quickstart exits 0 (status $rc)" "$out"
 expect "all four Clients got a prefix" "prefixes delegated: 4/4" "$out"
@@ -23,6 +27,7 @@ s = json.load(open(d + "/summary.json"))
 c = json.load(open(d + "/counters.json"))
 f0 = s["flows"]["0"]
 print("udp_delivery", f0.get("delivery_ratio"))
+print("ping_delivery", s["flows"]["1"].get("delivery_ratio"))
 print("relay_to_outside", c["relay"].get("relay_to_outside", 0) + c["relay"].get("host_tun_tx", 0))
 print("relay_to_server", c["relay"].get("relay_to_server", 0))
 print("handovers", s["handovers"])
@@ -45,7 +50,9 @@ PY
 )
 echo "$res" | sed 's/^/# /'
 v() { echo "$res" | awk -v k="$1" '$1 == k {print $2}'; }
-awk -v x="$(v udp_delivery)" 'BEGIN{exit !(x >= 0.5)}' && ok "UDP flow mobile1 -> cn delivered >= 50 % through the overlay" || nok "UDP delivery ($(v udp_delivery))"
+# 0.96-0.99 measured; the handover and the start of the TCP flow cost some
+awk -v x="$(v udp_delivery)" 'BEGIN{exit !(x >= 0.85)}' && ok "UDP flow mobile1 -> cn delivered >= 85 % through the overlay ($(v udp_delivery))" || nok "UDP delivery ($(v udp_delivery))"
+awk -v x="$(v ping_delivery)" 'BEGIN{exit !(x >= 0.85)}' && ok "ping host1 -> cn answered >= 85 % ($(v ping_delivery))" || nok "ping delivery ($(v ping_delivery))"
 [ "$(v relay_to_server)" -gt 0 ] 2>/dev/null && ok "the Relay forwarded outside traffic to a Server" || nok "relay_to_server $(v relay_to_server)"
 awk -v x="$(v tcp_mbit)" 'BEGIN{exit !(x > 0)}' && ok "TCP router1 -> cn (router model, downstream TUN address as source): $(v tcp_mbit) Mbit/s" || nok "TCP router1 -> cn ($(v tcp_mbit))"
 set -- $(echo "$res" | awk '$1 == "tcp_lines" {print $2, $3}')
