@@ -705,9 +705,11 @@ class Run:
             if len(members) < 2:
                 continue
             a, b = members[0], members[1]
-            dst = [f for f in self.nodes[b]["interfaces"] if f["network"] == net][0]["native6"]
+            # the locator: every node has one on the network (a Client has
+            # no native6 address)
+            dst = [f for f in self.nodes[b]["interfaces"] if f["network"] == net][0]["address"]
             cnt = self.a.calib_count
-            p = self.hosts[a].popen(["ping", "-6", "-n", "-q", "-c", str(cnt), "-i", "0.02", "-W", "1", dst],
+            p = self.hosts[a].popen(["ping", "-6" if ":" in dst else "-4", "-n", "-q", "-c", str(cnt), "-i", "0.02", "-W", "1", dst],
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             procs.append((net, nd, p, cnt))
         for net, nd, p, cnt in procs:
@@ -770,17 +772,33 @@ class Run:
         return acts
 
     def addr_of(self, name):
-        """Inner address to reach node name: a Client's delegated prefix ::1,
-        else its first native6 address."""
+        """Inner address to reach node name: a Client's global address as its
+        aerod reported it (events log: addr-add/addr-del), the AERO
+        interface's first (host and hybrid models: /64 number 0 of the
+        delegated prefix), else a downstream link's (router model: the AERO
+        interface has only its link-local AERO address, and an address of
+        /64 number 0 would meet the black hole); else its first native6."""
         nd = self.nodes[name]
-        if nd["role"] == "client":
-            out = self.aeroctl(name, "show", "--json")
-            if out:
-                m = re.search(r'"prefix":"([0-9a-f:]+)/(\d+)"', out)
-                if m:
-                    return str(ipaddress.IPv6Address(m.group(1)) + 1)
+        if nd["role"] != "client":
+            return nd["interfaces"][0]["native6"]
+        have = {}
+        try:
+            with open(os.path.join(self.out, "logs", f"{name}.events.jsonl")) as f:
+                for line in f:
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue  # a line cut by a concurrent write
+                    a = e.get("addr", "")
+                    if e.get("type") == "addr-add" and not a.startswith("fe80:"):
+                        have[a] = e.get("ifindex", 0)
+                    elif e.get("type") == "addr-del":
+                        have.pop(a, None)
+        except OSError:
             return None
-        return nd["interfaces"][0]["native6"]
+        for a, k in sorted(have.items(), key=lambda x: x[1] != 0):
+            return a
+        return None
 
     def scen_event(self, name, ev_name, **kw):
         rec = {"t": round((time.monotonic_ns() - self.t0) / 1e9, 6), "node": name,
@@ -819,7 +837,7 @@ class Run:
             self.move(name, ev)
         elif t == "nat_rebind":
             nd = self.nodes[name]
-            cur = getattr(self, "cur_loc", {}).get(name, nd["interfaces"][0]["address"])
+            cur = getattr(self, "cur_loc", {}).get(name, nd["interfaces"][nd.get("locator_iface") or 0]["address"])
             port = self.s["link"]["port"] + 1 + len(self.scen_events)
             loc = f"[{cur}]:{port}" if ":" in cur else f"{cur}:{port}"
             self.aeroctl(name, "locator", loc)

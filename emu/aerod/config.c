@@ -21,24 +21,23 @@
 #include "aerod.h"
 #include "scenario.h"
 
+/* Node k's own locator (the loader's rule: aero_scen_locator_iface, MANET
+ * aero_scen_manet_addr) at link.port. */
 static struct aero_loc
-scen_loc(const struct aero_scenario *s, const struct aero_scen_node *n)
+scen_loc(const struct aero_scenario *s, unsigned k)
 {
-	if (s->manet_mode) { /* MANET: the loader's rule (aero_scen_manet_addr) */
-		struct aero_in6 a;
-		for (guint i = 0; i < s->nodes->len; i++)
-			if (g_ptr_array_index(s->nodes, i) == n && aero_scen_manet_addr(s, i, &a))
-				return aero_scen_loc(s, &a, s->link.port);
-		return (struct aero_loc){0};
+	struct aero_in6 a;
+	if (s->manet_mode) {
+		if (!aero_scen_manet_addr(s, k, &a))
+			return (struct aero_loc){0};
+	} else {
+		int li = aero_scen_locator_iface(s, k);
+		if (li < 0)
+			return (struct aero_loc){0};
+		const struct aero_scen_node *n = g_ptr_array_index(s->nodes, k);
+		a = g_array_index(n->ifaces, struct aero_scen_iface, (guint)li).addr;
 	}
-	const struct aero_scen_iface *f = &g_array_index(n->ifaces, struct aero_scen_iface, 0);
-	struct aero_loc l = {0};
-	if (s->family == AERO_FAMILY_IPV4)
-		l = aero_loc_v4(f->addr.b[12], f->addr.b[13], f->addr.b[14],
-		                f->addr.b[15], s->link.port);
-	else
-		l = aero_loc_v6(&f->addr, s->link.port);
-	return l;
+	return aero_scen_loc(s, &a, s->link.port);
 }
 
 /* A peer's locator in the emulation: the peer's own locator (scen_loc),
@@ -49,7 +48,7 @@ own_locators(const struct aero_scenario *s, struct aero_peer *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i].id >= 1 && p[i].id <= s->nodes->len)
-			p[i].loc = scen_loc(s, g_ptr_array_index(s->nodes, p[i].id - 1));
+			p[i].loc = scen_loc(s, p[i].id - 1);
 }
 
 int
@@ -86,7 +85,7 @@ aerod_config_from_scenario(struct aerod *d, GError **err)
 		aero_scenario_free(s);
 		return -1;
 	}
-	c->self = scen_loc(s, n); /* Clients too listen on link.port */
+	c->self = scen_loc(s, (unsigned)k); /* Clients too listen on link.port */
 	own_locators(s, c->prl, c->n_prl);
 	own_locators(s, c->relays, c->n_relays);
 	d->o.prl_port = s->link.port; /* Servers found by name listen here */
@@ -100,7 +99,7 @@ aerod_config_from_scenario(struct aerod *d, GError **err)
 			for (unsigned f = 0; f < nif && d->o.n_peermap < AEROD_MAX_PEERMAP; f++) {
 				struct aerod_peermap *pm = &d->o.peermap[d->o.n_peermap++];
 				aero_scen_native6(s, i, f, &pm->nh);
-				pm->peer = (struct aero_peer){scen_loc(s, m), i + 1};
+				pm->peer = (struct aero_peer){scen_loc(s, i), i + 1};
 			}
 		}
 	if (!d->o.ctl_path)

@@ -47,16 +47,38 @@ aero_scen_loc(const struct aero_scenario *s, const struct aero_in6 *a,
 	return aero_loc_v6(a, port);
 }
 
+int
+aero_scen_locator_iface(const struct aero_scenario *s, unsigned k)
+{
+	if (s->manet_mode || k >= s->nodes->len)
+		return -1;
+	const struct aero_scen_node *n = s->nodes->pdata[k];
+	if (!n->ifaces || n->ifaces->len == 0)
+		return -1;
+	if (n->role != AERO_SCEN_ROLE_CLIENT)
+		return 0;
+	for (guint i = 0; i < n->ifaces->len; i++)
+		for (guint j = 0; j < s->nodes->len; j++) {
+			const struct aero_scen_node *m = s->nodes->pdata[j];
+			if (m->role != AERO_SCEN_ROLE_SERVER || !m->ifaces)
+				continue;
+			for (guint q = 0; q < m->ifaces->len; q++)
+				if (iface(m, q)->network == iface(n, i)->network)
+					return (int)i;
+		}
+	return 0;
+}
+
 /* The node's own underlay address (MANET: the manet rule). */
 static bool
 own_addr(const struct aero_scenario *s, unsigned k, struct aero_in6 *out)
 {
-	const struct aero_scen_node *n = s->nodes->pdata[k];
 	if (s->manet_mode)
 		return aero_scen_manet_addr(s, k, out);
-	if (!n->ifaces || n->ifaces->len == 0)
+	int i = aero_scen_locator_iface(s, k);
+	if (i < 0)
 		return false;
-	*out = iface(n, 0)->addr;
+	*out = iface(s->nodes->pdata[k], (guint)i)->addr;
 	return true;
 }
 

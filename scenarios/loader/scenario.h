@@ -277,7 +277,8 @@ bool aero_scen_manet_addr(const struct aero_scenario *s, unsigned node,
 /*
  * The core configuration of node k, the one rule every host uses
  * (node_config.c): role; link profile, MTU, PIO-X, ICV key and timers;
- * own locator = the node's first interface (MANET: aero_scen_manet_addr),
+ * own locator = the interface aero_scen_locator_iface names (MANET:
+ * aero_scen_manet_addr),
  * port link.port for Servers and Relays, AERO_SCEN_CLIENT_PORT for
  * Clients; Server/Relay ID = k + 1; a Client's PRL = every Server (those
  * sharing a network with it first, then the rest), each at its address on
@@ -287,6 +288,14 @@ bool aero_scen_manet_addr(const struct aero_scenario *s, unsigned node,
  */
 int aero_scenario_node_config(const struct aero_scenario *s, unsigned k,
                               struct aero_config *c, GError **err);
+/* Index of the interface that holds node k's own locator: a Client's
+ * first interface on a network shared with a Server (its Servers answer
+ * to that address on-link; a network no Server is on may have no route
+ * back, e.g. a Clients-only access network kept for route optimisation),
+ * else its first; any other node's first. -1: MANET (one radio address,
+ * aero_scen_manet_addr), no interface or no such node. */
+int aero_scen_locator_iface(const struct aero_scenario *s, unsigned k);
+
 /* A locator from an address as the loader stores it (IPv4-mapped when the
  * underlay is IPv4) and a port. */
 struct aero_loc aero_scen_loc(const struct aero_scenario *s,

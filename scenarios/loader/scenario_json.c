@@ -105,6 +105,12 @@ json_node(const struct aero_scenario *s, const struct aero_scen_node *nd,
 		aj_obj_end(j);
 	}
 	aj_arr_end(j);
+	int li = aero_scen_locator_iface(s, nd_index(s, nd));
+	if (li >= 0 && (nd->role == AERO_SCEN_ROLE_CLIENT || nd->role == AERO_SCEN_ROLE_SERVER ||
+	                nd->role == AERO_SCEN_ROLE_RELAY))
+		aj_uint(j, "locator_iface", (unsigned)li);
+	else
+		aj_null(j, "locator_iface");
 	struct aero_in6 ma;
 	if (aero_scen_manet_addr(s, nd_index(s, nd), &ma))
 		jaddr(j, "manet_address", &ma, s->family);

@@ -40,7 +40,7 @@ q = set()
 for f in glob.glob(d + "/dns/dnsmasq*.log"):
     q |= set(re.findall(r"query\[A\] linkupnetworks\.aero\.test from ([\d.]+)", open(f).read()))
 sc = json.load(open(d + "/scenario.json"))
-cl = {n["interfaces"][0]["address"] for n in sc["nodes"] if n["role"] == "client"}
+cl = {n["interfaces"][n["locator_iface"]]["address"] for n in sc["nodes"] if n["role"] == "client"}
 print("dns_clients", len(q & cl), len(cl))
 worst = max(abs(r["observed_delay_ms"] - r["configured_delay_ms"]) for r in s["impairment"].values())
 print("impair_worst_ms", worst)

@@ -206,6 +206,53 @@ test_full(void)
 	aero_scenario_free(s);
 }
 
+/* The interface of a node's own locator (aero_scen_locator_iface): a
+ * Client's first network shared with a Server, else its first. */
+static void
+test_locator_iface(void)
+{
+	static const char text[] =
+	        "run: {name: loc, duration: 10s}\n"
+	        "underlay:\n"
+	        "  family: ipv6\n"
+	        "  networks:\n"
+	        "    - {name: access, prefix: \"2001:db8:ffff::/64\"}\n"
+	        "    - {name: far, prefix: \"2001:db8:fffe::/64\"}\n"
+	        "    - {name: lan, prefix: \"2001:db8:fffd::/64\"}\n"
+	        "nodes:\n"
+	        "  - {name: s1, role: server, pool: {prefix: \"2001:db8:1000::/40\", length: 56}, networks: [far]}\n"
+	        "  - {name: a, role: client, networks: [access, far]}\n"
+	        "  - {name: lone, role: client, networks: [lan, access]}\n"
+	        "  - {name: cn, role: correspondent, networks: [access]}\n";
+	gchar *dir = g_dir_make_tmp("aero-loc-XXXXXX", NULL);
+	gchar *path = g_build_filename(dir, "loc.yaml", NULL);
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	GError *err = NULL;
+	struct aero_scenario *s = aero_scenario_load(path, &err);
+	if (!s)
+		g_error("%s", err->message);
+	g_assert_cmpint(aero_scen_locator_iface(s, 0), ==, 0); /* a Server: first */
+	g_assert_cmpint(aero_scen_locator_iface(s, 1), ==, 1); /* far, not access */
+	g_assert_cmpint(aero_scen_locator_iface(s, 2), ==, 0); /* no Server near: first */
+	g_assert_cmpint(aero_scen_locator_iface(s, 9), ==, -1);
+	struct aero_config c;
+	g_assert_cmpint(aero_scenario_node_config(s, 1, &c, &err), ==, 0);
+	char buf[64];
+	struct aero_in6 a;
+	memcpy(a.b, c.self.ip, 16);
+	aero_scen_addr_str(&a, s->family, buf, sizeof buf);
+	g_assert_cmpstr(buf, ==, "2001:db8:fffe::2");
+	aero_scenario_free(s);
+	g_unlink(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+
+	s = load_ok("scenarios/manifests/good-manet.yaml"); /* one radio address */
+	g_assert_cmpint(aero_scen_locator_iface(s, 0), ==, -1);
+	aero_scenario_free(s);
+}
+
 static void
 test_manet(void)
 {
@@ -360,6 +407,7 @@ main(int argc, char **argv)
 	g_test_add_func("/scen/manifest/defaults", test_defaults);
 	g_test_add_func("/scen/manifest/full", test_full);
 	g_test_add_func("/scen/manifest/manet", test_manet);
+	g_test_add_func("/scen/manifest/locator-iface", test_locator_iface);
 	g_test_add_func("/scen/manifest/json", test_json);
 	g_test_add_func("/scen/manifest/units", test_units);
 	return g_test_run();
