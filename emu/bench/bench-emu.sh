@@ -10,6 +10,8 @@
 #     and N-1 Clients, each aerod in its own namespace on one OVS userspace
 #     bridge (datapath_type=netdev); time until every Client has its prefix,
 #     RSS of the aerods and the RSS growth of ovs-vswitchd.
+#  C. The idle CPU cost of OVS userspace ports (100, 200, 400 hosts; C_SIZES,
+#     C_SECS, C_SETTLE): switch-side IPv6 on and off, one bridge or four.
 #
 #  CPU: beside every number, the CPU time the aerods burnt during the run
 #  (user+system, % of one core) and the machine-wide busy % (2 shared cores:
@@ -17,20 +19,20 @@
 #  CPU seconds per GB moved.
 #
 # Knobs: SECS (iperf3 run length, 5), SIZES ("10 50 100"), AERO_BUILD,
-# PARTS ("A B"), VARIANTS (aerod variants of part A, default
+# PARTS ("A B C"), VARIANTS (aerod variants of part A, default
 # "nobatch nooffload offload mtu1450"; "nobatch" = --no-batch --no-offload, the
 # first data path; "nooffload" = recvmmsg/sendmmsg bursts without offloads;
 # "mtu1450" = the default path with VXLAN's inner MTU (1450) instead of the
 # AERO default 1280, the like-for-like row against the kernel tunnel;
 # "offload" = the default: TUN offloads (IFF_VNET_HDR, TSO), UDP GSO/GRO).
-# Root only. Creates only aebh* namespaces/links and the aebhsw bridge, and
-# deletes exactly those.
+# Root only. Creates only aebh*/aebc* namespaces and links and the aebhsw and
+# aebcsw<k> bridges, and deletes exactly those.
 set -u
 cd "$(dirname "$0")/../.."
 B=${AERO_BUILD:-build}
 SECS=${SECS:-5}
 SIZES=${SIZES:-"10 50 100"}
-PARTS=${PARTS:-"A B"}
+PARTS=${PARTS:-"A B C"}
 VARIANTS=${VARIANTS:-"nobatch nooffload offload mtu1450"}
 [ "$(id -u)" = 0 ] || { echo "bench-emu: needs root (namespaces, TUN, OVS)"; exit 1; }
 for p in aerod aeroctl; do [ -x "$B/$p" ] || { echo "bench-emu: $B/$p not built"; exit 1; }; done
@@ -50,6 +52,7 @@ cleanup() {
 	stop_pids
 	for ns in $NA $NB "${nss[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	ovs-vsctl --timeout=5 --if-exists del-br aebhsw 2>/dev/null
+	for b in 0 1 2 3; do ovs-vsctl --timeout=5 --if-exists del-br aebcsw$b 2>/dev/null; done
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -204,7 +207,7 @@ echo "(aero: Client A -> Server -> Client B unless route optimisation made it di
 ip netns del $NA 2>/dev/null; ip netns del $NB 2>/dev/null
 fi
 
-[[ " $PARTS " == *" B "* ]] || exit 0
+if [[ " $PARTS " == *" B "* ]]; then
 # ---- B: set-up time and memory ---------------------------------------------------------
 echo
 echo "B. set-up time and memory: 1 Server + N-1 Clients, one aerod per namespace, one OVS userspace bridge"
@@ -263,3 +266,57 @@ for N in $SIZES; do
 	rm -f "$W"/n*.ev "$W"/n*.log
 done
 echo "(set-up s: namespaces, veths and the OVS ports; bound s: aerods started until every Client has a prefix)"
+fi
+
+[[ " $PARTS " == *" C "* ]] || exit 0
+# ---- C: the idle cost of OVS userspace ports ----------------------------------------
+# N hosts (a namespace each, IPv6 on as in Mininet) on OVS userspace bridges,
+# nothing running: CPU of ovs-vswitchd and of the whole machine, with the
+# switch side of the veths (root namespace) as the kernel leaves it and with
+# its IPv6 off (what the Mininet runner does), and N spread over 4 bridges
+# joined by patch ports (every netdev bridge shares one datapath, so the
+# layout is not where the cost is).
+echo
+echo "C. idle cost of OVS userspace ports: N hosts, nothing running, ${C_SECS:-10} s after ${C_SETTLE:-10} s"
+if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
+	[ -x /usr/share/openvswitch/scripts/ovs-ctl ] && /usr/share/openvswitch/scripts/ovs-ctl start >/dev/null 2>&1
+fi
+ovs-vsctl --timeout=3 show >/dev/null 2>&1 || { echo "SKIP: Open vSwitch cannot start"; exit 0; }
+ovspid=$(pidof ovs-vswitchd | awk '{print $1}')
+hz=$(getconf CLK_TCK)
+jiffies_of() { awk '{print $14 + $15}' /proc/$1/stat; }
+machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+idle_row() { # $1 hosts, $2 bridges, $3 switch-side IPv6 (on|off)
+	local n=$1 k=$2 v6=$3 i b
+	nss=()
+	for i in $(seq 1 $n); do nss+=(aebc$i); done
+	printf 'netns add %s\n' "${nss[@]}" | ip -batch -
+	for i in $(seq 1 $n); do echo "link add aebcp$i type veth peer name aebcq$i netns aebc$i"; done | ip -batch -
+	[ "$v6" = off ] && for i in $(seq 1 $n); do echo 1 >/proc/sys/net/ipv6/conf/aebcp$i/disable_ipv6; done
+	for i in $(seq 1 $n); do echo "link set aebcp$i up"; done | ip -batch -
+	for i in $(seq 1 $n); do ip -n aebc$i link set aebcq$i up; done
+	local cmd=(ovs-vsctl --timeout=120)
+	for b in $(seq 0 $((k - 1))); do
+		cmd+=(-- add-br aebcsw$b -- set bridge aebcsw$b datapath_type=netdev fail-mode=standalone)
+		[ $b -gt 0 ] && cmd+=(-- add-port aebcsw0 aebcx$b -- set interface aebcx$b type=patch options:peer=aebcy$b
+		                      -- add-port aebcsw$b aebcy$b -- set interface aebcy$b type=patch options:peer=aebcx$b)
+	done
+	for i in $(seq 1 $n); do cmd+=(-- add-port aebcsw$((i % k)) aebcp$i); done
+	"${cmd[@]}"
+	sleep "${C_SETTLE:-10}"
+	local c0 c1 m0 m1
+	c0=$(jiffies_of $ovspid); m0=($(machine)); sleep "${C_SECS:-10}"; c1=$(jiffies_of $ovspid); m1=($(machine))
+	printf "%-6s %8s %14s %20.1f %18.1f\n" $n $k $v6 "$(echo "($c1 - $c0) * 100 / $hz / ${C_SECS:-10}" | bc -l)" \
+		"$(echo "(${m1[0]} - ${m0[0]}) * 100 / (${m1[1]} - ${m0[1]})" | bc -l)"
+	for b in $(seq 0 $((k - 1))); do ovs-vsctl --timeout=60 --if-exists del-br aebcsw$b; done
+	printf 'netns del %s\n' "${nss[@]}" | ip -batch -
+	for i in $(seq 1 $n); do echo "link del aebcp$i"; done | ip -batch - 2>/dev/null
+	nss=()
+}
+printf "%-6s %8s %14s %20s %18s\n" hosts bridges "switch IPv6" "ovs-vswitchd % core" "machine busy %"
+for n in ${C_SIZES:-100 200 400}; do
+	idle_row $n 1 on
+	idle_row $n 1 off
+done
+idle_row "$(echo ${C_SIZES:-100 200 400} | awk '{print $NF}')" 4 off
+echo "(machine busy %: both cores; the flood of the hosts' IPv6 start-up chatter (DAD, RS, MLD) reaches every port)"
