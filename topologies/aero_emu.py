@@ -670,6 +670,8 @@ class Run:
             # (tcp_bulk, ping) has a global source; a requesting router
             # (dhcpcd) could run on it
             argv += ["--downstream", "tun:aeds1"]
+        if self.a.tap:
+            argv += ["--tap"]
         p = h.popen(argv, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.out, "logs", f"{name}.stderr"), "a"))
         self.procs.append((f"{name}-aerod", p))
         self.aerod[name] = p
@@ -1162,7 +1164,8 @@ class Run:
                "scenario_sha256": sha, "backend": "emu", "backend_version": "aerod 0.1 / mininet",
                "seed": self.a.seed or self.s["run"]["seed"], "run": self.s["run"]["run"],
                "started_utc": self.started, "duration_s": self.duration, "aero_version": ver,
-               "time_scale": self.scale, "nd_reachable_ms": self.a.nd_reachable_ms or None}
+               "time_scale": self.scale, "nd_reachable_ms": self.a.nd_reachable_ms or None,
+               "aero_interface": "tap" if self.a.tap else "tun"}
         json.dump(run, open(os.path.join(self.out, "run.json"), "w"), indent=1)
         open(os.path.join(self.out, "scenario.json"), "w").write(self.scen_text)
 
@@ -1290,6 +1293,8 @@ def main():
                     help="multiply every scenario time by F (0.25: a 120 s scenario in 30 s)")
     ap.add_argument("--no-capture", dest="capture", action="store_false", help="no tcpdump")
     ap.add_argument("--calib-count", type=int, default=100, help="pings per network for the impairment check")
+    ap.add_argument("--tap", action="store_true",
+                    help="every aerod's AERO interface is a TAP device (Ethernet framing) instead of a TUN")
     ap.add_argument("--nd-reachable-ms", type=int, default=0,
                     help="kernel neighbour (ND/ARP) base reachable time on every host, ms, with a "
                          "proportional first-probe delay (1-5 s) [kernel default: 30000]")

@@ -51,6 +51,7 @@ struct aerod_opts {
 	bool no_netlink;           /* --no-netlink: core events not applied */
 	bool no_batch;             /* --no-batch: recvmsg/sendmsg per packet */
 	bool no_offload;           /* --no-offload: no vnet header, UDP GSO/GRO */
+	bool tap;                  /* --tap: the AERO interface is a TAP (Ethernet, NOARP) */
 	bool check_only;           /* --check: print the config and exit */
 	struct aerod_peermap peermap[AEROD_MAX_PEERMAP];
 	size_t n_peermap;
@@ -69,6 +70,7 @@ enum {
 	HC_TUN_GSO_RX, HC_TUN_SEGS, HC_TUN_CSUM, HC_TUN_VNET_BAD, HC_TUN_GRO_IN,
 	HC_TUN_GRO_OUT, HC_TUN_GRO_BAD_CSUM, HC_UDP_GSO_TX, HC_UDP_GRO_RX, HC_UDP_GSO_ERR,
 	HC_PCAP_RX_GSO, /* pcapul.c: a peer's UDP GSO aggregate split */
+	HC_TAP_RX_NOT_IPV6, /* tun.c: a frame from the TAP that is not IPv6 */
 	HC_COUNT
 };
 
@@ -157,7 +159,7 @@ int pcapul_rebind(struct aerod *d, const struct aero_loc *loc, GError **err);
 /* rtnl.c */
 int rtnl_open(struct aerod *d, GError **err);
 void rtnl_close(struct aerod *d);
-int rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu);
+int rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu, unsigned flags);
 int rtnl_addr(struct aerod *d, bool add, unsigned ifindex,
               const struct aero_in6 *a, unsigned plen, bool nodad);
 /* type: RTN_UNICAST (dev ifindex), RTN_BLACKHOLE, RTN_UNREACHABLE */

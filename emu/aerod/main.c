@@ -28,7 +28,7 @@ const char *const aerod_host_counter_names[] = {
 	"host_tun_gso_rx", "host_tun_segments", "host_tun_csum_done", "host_tun_vnet_bad",
 	"host_tun_gro_in", "host_tun_gro_out", "host_tun_gro_bad_csum",
 	"host_udp_gso_tx", "host_udp_gro_rx", "host_udp_gso_err",
-	"host_pcap_rx_gso",
+	"host_pcap_rx_gso", "host_tap_rx_not_ipv6",
 };
 _Static_assert(sizeof aerod_host_counter_names / sizeof aerod_host_counter_names[0] == HC_COUNT,
                "one name per host counter");
@@ -366,6 +366,7 @@ static GOptionEntry entries[] = {
 	{"peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peer, "Relay/Server: BGP next hop to a Server, NH6=ID@ADDR[:PORT] (repeat)", "MAP"},
 	{"downstream", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_downstream, "Client router: downstream interface, or tun:NAME for a TUN aerod creates (repeat)", "IF"},
 	{"tun", 0, 0, G_OPTION_ARG_STRING, NULL, "TUN device name [aero0]; none: no tunnel side (tests)", "NAME"},
+	{"tap", 0, 0, G_OPTION_ARG_NONE, NULL, "the AERO interface is a TAP device (Ethernet framing, NOARP) instead of a TUN", NULL},
 	{"ctl", 0, 0, G_OPTION_ARG_FILENAME, NULL, "control socket [/run/aero/NODE.sock]", "PATH"},
 	{"lease", 0, 0, G_OPTION_ARG_FILENAME, NULL, "Server: lease file", "FILE"},
 	{"events", 0, 0, G_OPTION_ARG_FILENAME, NULL, "events as JSON lines", "FILE"},
@@ -608,7 +609,7 @@ main(int argc, char **argv)
 	d->o.learn_table = AEROD_LEARN_TABLE_DEFAULT;
 	gint64 epoch = 0;
 	int seed = 0;
-	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE, no_offload = FALSE;
+	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE, no_offload = FALSE, tap = FALSE;
 	entries[0].arg_data = &d->o.scenario;
 	entries[1].arg_data = &d->o.node;
 	for (GOptionEntry *e = entries; e->long_name; e++) {
@@ -628,6 +629,7 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "no-netlink")) e->arg_data = &no_nl;
 		else if (!strcmp(e->long_name, "no-batch")) e->arg_data = &no_batch;
 		else if (!strcmp(e->long_name, "no-offload")) e->arg_data = &no_offload;
+		else if (!strcmp(e->long_name, "tap")) e->arg_data = &tap;
 		else if (!strcmp(e->long_name, "check")) e->arg_data = &check;
 		else if (!strcmp(e->long_name, "verbose")) e->arg_data = (gpointer)verbose_cb;
 	}
@@ -652,6 +654,7 @@ main(int argc, char **argv)
 	d->o.no_netlink = no_nl;
 	d->o.no_batch = no_batch;
 	d->o.no_offload = no_offload;
+	d->o.tap = tap;
 	d->o.check_only = check;
 	aerod_set_log_level(opt_quiet ? 4 : 6 + opt_verbose);
 	for (char **p = opt_downstream; p && *p; p++) {

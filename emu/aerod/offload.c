@@ -44,6 +44,25 @@ vnet_put(uint8_t *p, const struct vnet *v)
 	memcpy(p + 8, &v->csum_offset, 2);
 }
 
+bool
+offload_vnet_shift(uint8_t *hdr, int delta)
+{
+	struct vnet v;
+	vnet_get(&v, hdr);
+	if (v.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		if ((int)v.csum_start + delta < 0 || (int)v.csum_start + delta > 65535)
+			return false;
+		v.csum_start = (uint16_t)(v.csum_start + delta);
+	}
+	if ((v.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE || v.hdr_len) {
+		if ((int)v.hdr_len + delta < 0 || (int)v.hdr_len + delta > 65535)
+			return false;
+		v.hdr_len = (uint16_t)(v.hdr_len + delta);
+	}
+	vnet_put(hdr, &v);
+	return true;
+}
+
 static uint16_t
 be16(const uint8_t *p)
 {

@@ -30,6 +30,12 @@
 #include <sys/uio.h>
 
 #define OFFLOAD_VNET_HDR_LEN 10 /* struct virtio_net_hdr (no num_buffers) */
+
+/* Move the offsets of a vnet header (csum_start when NEEDS_CSUM, hdr_len
+ * when set) by delta bytes: a TAP frame's offsets count its Ethernet header,
+ * the TUN packets offload.c works on do not. false: an offset would leave
+ * 0..65535 (a bad header). */
+bool offload_vnet_shift(uint8_t *hdr, int delta);
 #define OFFLOAD_MAX_PKT 65535   /* IPv6 header + payload length field */
 
 /* Counters (aerod shows them among its host counters). */

@@ -103,7 +103,7 @@ transact(struct aerod *d, struct nlreq *r, const char *what)
 }
 
 int
-rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu)
+rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu, unsigned flags)
 {
 	struct nlreq r;
 	memset(&r, 0, sizeof r);
@@ -111,8 +111,8 @@ rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu)
 	r.h.nlmsg_type = RTM_NEWLINK;
 	r.u.ifi.ifi_family = AF_UNSPEC;
 	r.u.ifi.ifi_index = (int)ifindex;
-	r.u.ifi.ifi_flags = IFF_UP;
-	r.u.ifi.ifi_change = IFF_UP;
+	r.u.ifi.ifi_flags = IFF_UP | flags;
+	r.u.ifi.ifi_change = IFF_UP | flags;
 	uint32_t m = mtu;
 	if (mtu)
 		add_attr(&r, IFLA_MTU, &m, sizeof m);

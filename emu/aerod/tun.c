@@ -7,10 +7,21 @@
  * MTU in user space (offload.c), each handed to the core; writes go through
  * the user-space GRO of offload.c (one GSO write per run of in-order TCP
  * segments of a flow, flushed by tun_flush at the end of every drain).
+ *
+ * --tap: the AERO interface is a TAP device instead (IFF_TAP, IFF_NOARP):
+ * the kernel frames every packet in Ethernet (destination its own MAC, as
+ * NOARP gives, or 33:33:x for multicast), aerod drops the Ethernet header
+ * of what it reads (a frame that is not IPv6 is counted and dropped) and
+ * adds one to what it writes (destination the TAP's MAC or the multicast
+ * MAC, source TAP_PEER_MAC). With offloads the vnet header's offsets are
+ * moved by the Ethernet header's length both ways, so TSO and the GRO work
+ * as on the TUN.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
 #include <linux/if_tun.h>
+#include <net/if_arp.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
@@ -22,6 +33,10 @@
 #define TUN_BATCH 64
 
 static bool tun_vnet;              /* the AERO TUN has a vnet header */
+static bool tap;                   /* --tap: Ethernet framing */
+static uint8_t tap_mac[ETH_ALEN];  /* the TAP's own MAC (NOARP: every unicast goes there) */
+/* the far end of the TAP "link": source of the frames aerod writes */
+static const uint8_t TAP_PEER_MAC[ETH_ALEN] = {0x02, 0xae, 0x00, 0x00, 0x00, 0x01};
 static void gro_write(void *user, const struct iovec *iov, int iovcnt);
 static struct offload_stats ost;
 static struct offload_gro *gro;
@@ -39,7 +54,7 @@ set_knobs(struct aerod *d, const char *ifname, const char *const (*knobs)[2], si
 }
 
 static int
-tun_create(const char *name, char out[IF_NAMESIZE], bool vnet, GError **err)
+tun_create(const char *name, char out[IF_NAMESIZE], bool vnet, bool is_tap, GError **err)
 {
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -50,11 +65,12 @@ tun_create(const char *name, char out[IF_NAMESIZE], bool vnet, GError **err)
 	}
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
+	ifr.ifr_flags = (short)((is_tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0));
 	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
-		            "cannot create TUN device %s: %s", name, g_strerror(errno));
+		            "cannot create %s device %s: %s", is_tap ? "TAP" : "TUN", name,
+		            g_strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -67,6 +83,9 @@ tun_create(const char *name, char out[IF_NAMESIZE], bool vnet, GError **err)
 		close(fd);
 		return -1;
 	}
+	if (is_tap && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER)
+		memcpy(tap_mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
 	g_strlcpy(out, ifr.ifr_name, IF_NAMESIZE);
 	return fd;
 }
@@ -109,7 +128,7 @@ ds_open(struct aerod *d, GError **err)
 		const char *name = d->o.downstream[i];
 		if (g_str_has_prefix(name, "tun:")) {
 			char got[IF_NAMESIZE];
-			int fd = tun_create(name + 4, got, false, err);
+			int fd = tun_create(name + 4, got, false, false, err);
 			if (fd < 0)
 				return -1;
 			d->ds_fd[i] = fd;
@@ -121,7 +140,7 @@ ds_open(struct aerod *d, GError **err)
 			                                       {"router_solicitations", "0"},
 			                                       {"accept_dad", "0"}};
 			set_knobs(d, got, knobs, G_N_ELEMENTS(knobs));
-			if (!d->o.no_netlink && rtnl_link_up(d, d->ds_ifindex[i], d->cfg.mtu) != 0) {
+			if (!d->o.no_netlink && rtnl_link_up(d, d->ds_ifindex[i], d->cfg.mtu, 0) != 0) {
 				g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot bring %s up", got);
 				return -1;
 			}
@@ -153,7 +172,8 @@ tun_open(struct aerod *d, GError **err)
 		return 0;
 	}
 	tun_vnet = !d->o.no_offload;
-	int fd = tun_create(d->o.tun_name, d->tun_name, tun_vnet, err);
+	tap = d->o.tap;
+	int fd = tun_create(d->o.tun_name, d->tun_name, tun_vnet, tap, err);
 	if (fd < 0)
 		return -1;
 	d->tun_fd = fd;
@@ -169,7 +189,7 @@ tun_open(struct aerod *d, GError **err)
 	                                       {"router_solicitations", "0"},
 	                                       {"accept_dad", "0"}};
 	set_knobs(d, d->tun_name, knobs, G_N_ELEMENTS(knobs));
-	if (!d->o.no_netlink && rtnl_link_up(d, d->tun_ifindex, d->cfg.mtu) != 0) {
+	if (!d->o.no_netlink && rtnl_link_up(d, d->tun_ifindex, d->cfg.mtu, tap ? IFF_NOARP : 0) != 0) {
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
 		            "cannot bring %s up with MTU %u", d->tun_name, d->cfg.mtu);
 		return -1;
@@ -221,14 +241,34 @@ tun_readable(gint fd, GIOCondition c, gpointer user)
 {
 	(void)c;
 	struct aerod *d = user;
-	static uint8_t buf[OFFLOAD_VNET_HDR_LEN + 65536];
+	static uint8_t frame[OFFLOAD_VNET_HDR_LEN + ETH_HLEN + 65536];
 	aerod_batch_begin(d);
 	for (int i = 0; i < TUN_BATCH; i++) {
-		ssize_t k = read(fd, buf, sizeof buf);
+		ssize_t k = read(fd, frame, sizeof frame);
 		if (k < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				g_warning("read %s: %s", d->tun_name, g_strerror(errno));
 			break;
+		}
+		uint8_t *buf = frame;
+		if (tap) {
+			/* [vnet header] Ethernet IPv6...: drop the Ethernet header
+			 * (the vnet header moves up over it) */
+			size_t vh = tun_vnet ? OFFLOAD_VNET_HDR_LEN : 0;
+			if ((size_t)k < vh + ETH_HLEN ||
+			    frame[vh + 12] != (ETH_P_IPV6 >> 8) || frame[vh + 13] != (ETH_P_IPV6 & 0xff)) {
+				d->host_cnt[HC_TAP_RX_NOT_IPV6]++;
+				continue;
+			}
+			if (vh) {
+				memmove(frame + ETH_HLEN, frame, vh);
+				if (!offload_vnet_shift(frame + ETH_HLEN, -ETH_HLEN)) {
+					ost.bad++;
+					continue;
+				}
+			}
+			buf = frame + ETH_HLEN;
+			k -= ETH_HLEN;
 		}
 		if (tun_vnet) {
 			if (offload_segment(buf, (size_t)k, d->cfg.mtu, to_core, d, &ost) < 0)
@@ -244,11 +284,65 @@ tun_readable(gint fd, GIOCondition c, gpointer user)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The Ethernet header of a frame aerod writes to the TAP for the IPv6
+ * packet starting at ip6 (at least 40 bytes). */
+static void
+tap_eth(uint8_t eth[ETH_HLEN], const uint8_t *ip6)
+{
+	if (ip6[24] == 0xff) { /* multicast: 33:33 + the low 32 bits */
+		eth[0] = eth[1] = 0x33;
+		memcpy(eth + 2, ip6 + 36, 4);
+	} else {
+		memcpy(eth, tap_mac, ETH_ALEN);
+	}
+	memcpy(eth + ETH_ALEN, TAP_PEER_MAC, ETH_ALEN);
+	eth[12] = ETH_P_IPV6 >> 8;
+	eth[13] = ETH_P_IPV6 & 0xff;
+}
+
+/* TAP: the same write with an Ethernet header after the vnet header (whose
+ * offsets move by its length). iov[0] begins with the vnet header; the
+ * IPv6 header follows it in iov[0] or starts iov[1]. */
+static ssize_t
+tap_writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct iovec v[OFFLOAD_GRO_MAX_SEGS + 4];
+	uint8_t vh[OFFLOAD_VNET_HDR_LEN], eth[ETH_HLEN];
+	if (iovcnt < 1 || iovcnt + 2 > (int)G_N_ELEMENTS(v) || iov[0].iov_len < OFFLOAD_VNET_HDR_LEN) {
+		errno = EINVAL;
+		return -1;
+	}
+	const uint8_t *h0 = iov[0].iov_base;
+	const uint8_t *ip6 = iov[0].iov_len > OFFLOAD_VNET_HDR_LEN ? h0 + OFFLOAD_VNET_HDR_LEN
+	                     : iovcnt > 1 ? iov[1].iov_base : NULL;
+	size_t iplen = iov[0].iov_len > OFFLOAD_VNET_HDR_LEN ? iov[0].iov_len - OFFLOAD_VNET_HDR_LEN
+	               : iovcnt > 1 ? iov[1].iov_len : 0;
+	if (!ip6 || iplen < 40) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(vh, h0, sizeof vh);
+	if (!offload_vnet_shift(vh, ETH_HLEN)) {
+		errno = EINVAL;
+		return -1;
+	}
+	tap_eth(eth, ip6);
+	int n = 0;
+	v[n++] = (struct iovec){vh, sizeof vh};
+	v[n++] = (struct iovec){eth, sizeof eth};
+	if (iov[0].iov_len > OFFLOAD_VNET_HDR_LEN)
+		v[n++] = (struct iovec){(uint8_t *)h0 + OFFLOAD_VNET_HDR_LEN,
+		                        iov[0].iov_len - OFFLOAD_VNET_HDR_LEN};
+	for (int i = 1; i < iovcnt; i++)
+		v[n++] = iov[i];
+	return writev(fd, v, n);
+}
+
 static void
 gro_write(void *user, const struct iovec *iov, int iovcnt)
 {
 	struct aerod *d = user;
-	if (writev(d->tun_fd, iov, iovcnt) < 0) {
+	if ((tap ? tap_writev(d->tun_fd, iov, iovcnt) : writev(d->tun_fd, iov, iovcnt)) < 0) {
 		d->host_cnt[HC_TUN_TX_ERR]++;
 		g_debug("write %s: %s", d->tun_name, g_strerror(errno));
 		return;
@@ -263,7 +357,12 @@ tun_write(struct aerod *d, const uint8_t *pkt, size_t len)
 		offload_gro_add(gro, pkt, len);
 		return;
 	}
-	if (d->tun_fd < 0 || write(d->tun_fd, pkt, len) < 0) {
+	uint8_t eth[ETH_HLEN];
+	if (tap && len >= 40)
+		tap_eth(eth, pkt);
+	struct iovec v[2] = {{eth, sizeof eth}, {(void *)pkt, len}};
+	if (d->tun_fd < 0 || (tap ? (len < 40 ? (errno = EINVAL, -1) : writev(d->tun_fd, v, 2))
+	                          : write(d->tun_fd, pkt, len)) < 0) {
 		d->host_cnt[HC_TUN_TX_ERR]++;
 		g_debug("write %s: %s", d->tun_name, g_strerror(errno));
 		return;

@@ -4,7 +4,7 @@
 # them without a Server: the locator must be on the Server's; a router-model
 # Client as the destination: its address is on the downstream link, /64
 # number 0 is black-holed) and p2-secure (SEAL, lossy access network of
-# Clients only). For each: every Client delegated, every flow delivered,
+# Clients only). For each: every Client delegated, every flow delivered (p2-secure with TAP AERO interfaces),
 # the impairment measured on every network (between locators: Clients have
 # no native IPv6 address). Each of these failed once while the quickstart
 # passed.
@@ -15,10 +15,11 @@ need_mininet
 O=$(mktemp -d /tmp/t_emu_sc.XXXXXX)
 trap 'rm -rf "$O"' EXIT
 
-run_scenario() { # $1 scenario name, $2 time scale, $3 minimum delivery ratio
+run_scenario() { # $1 scenario name, $2 time scale, $3 minimum delivery ratio, $4... runner options
 	local sc=$1 scale=$2 min=$3 out rc res
+	shift 3
 	out=$(timeout 240 ./aero emu "scenarios/$sc.yaml" --out "$O/$sc" --time-scale "$scale" --calib-count 30 \
-		--progress 60 --nd-reachable-ms 2000 2>&1); rc=$?
+		--progress 60 --nd-reachable-ms 2000 "$@" 2>&1); rc=$?
 	echo "$out" | sed -n '/==== summary/,$p' | sed 's/^/# /'
 	[ $rc -eq 0 ] && ok "$sc: ./aero emu exits 0" || { nok "$sc: ./aero emu exits 0 (status $rc)" "$(echo "$out" | tail -8)"; return; }
 	res=$(/usr/bin/python3 - "$O/$sc" "$min" <<'PY'
@@ -58,6 +59,6 @@ PY
 # measured delivery is 0.99-1.0
 run_scenario route-opt 0.25 0.9
 # p2-secure: 0.5 % loss on the access network, both ways for the flow
-# between the two Clients
-run_scenario p2-secure 0.25 0.9
+# between the two Clients; every AERO interface a TAP (--tap)
+run_scenario p2-secure 0.25 0.9 --tap
 finish
