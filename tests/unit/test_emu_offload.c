@@ -469,6 +469,36 @@ test_gro_roundtrip(void)
 	g_free(g);
 }
 
+/* offload_vnet_shift: the TAP's Ethernet header in and out of the offsets */
+static void
+test_vnet_shift(void)
+{
+	uint8_t h[OFFLOAD_VNET_HDR_LEN], h0[OFFLOAD_VNET_HDR_LEN];
+	struct vnet v = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .gso_type = VIRTIO_NET_HDR_GSO_TCPV6,
+	                 .hdr_len = 14 + 72, .gso_size = 1208, .csum_start = 14 + 40, .csum_offset = 16}, w;
+	vnet_put(h, &v);
+	memcpy(h0, h, sizeof h);
+	g_assert_true(offload_vnet_shift(h, -14));
+	vnet_get(&w, h);
+	g_assert_cmpuint(w.csum_start, ==, 40);
+	g_assert_cmpuint(w.hdr_len, ==, 72);
+	g_assert_cmpuint(w.gso_size, ==, 1208);
+	g_assert_cmpuint(w.csum_offset, ==, 16);
+	g_assert_true(offload_vnet_shift(h, 14));
+	g_assert_cmpmem(h, sizeof h, h0, sizeof h0);
+	/* nothing to move: no checksum to complete, no GSO, no hdr_len */
+	memset(h, 0, sizeof h);
+	g_assert_true(offload_vnet_shift(h, -14));
+	g_assert_cmpmem(h, sizeof h, (uint8_t[OFFLOAD_VNET_HDR_LEN]){0}, OFFLOAD_VNET_HDR_LEN);
+	/* offsets that would leave 0..65535: a bad header */
+	v = (struct vnet){.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 10, .csum_offset = 6};
+	vnet_put(h, &v);
+	g_assert_false(offload_vnet_shift(h, -14));
+	v = (struct vnet){.gso_type = VIRTIO_NET_HDR_GSO_TCPV6, .hdr_len = 65530, .gso_size = 1000};
+	vnet_put(h, &v);
+	g_assert_false(offload_vnet_shift(h, 14));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -478,5 +508,6 @@ main(int argc, char **argv)
 	g_test_add_func("/emu/offload/needs-csum", test_needs_csum);
 	g_test_add_func("/emu/offload/bad-headers", test_bad_headers);
 	g_test_add_func("/emu/offload/gro", test_gro_roundtrip);
+	g_test_add_func("/emu/offload/vnet-shift", test_vnet_shift);
 	return g_test_run();
 }
