@@ -25,6 +25,7 @@
 #define AEROD_MAX_PEERMAP 64
 #define AEROD_VERSION "0.1"
 #define AEROD_SEND_BATCH 64 /* underlay packets per sendmmsg */
+#define AEROD_UDP_GSO_MAX_BYTES 65000 /* payload of one UDP GSO message (< 64 KB - headers) */
 
 /* A native IPv6 BGP next hop -> the Server behind it (Relay). */
 struct aerod_peermap {
@@ -42,6 +43,7 @@ struct aerod_opts {
 	char *underlay;            /* --underlay udp|pcap [udp] */
 	char *underlay_if;         /* --underlay-if NAME (pcap) [the locator's] */
 	int pcap_snaplen;          /* --pcap-snaplen N [0: MTU + 64] */
+	int tun_gso_max;           /* --tun-gso-max N [-1: one UDP GSO message; 0: kernel's] */
 	char *downstream[AERO_MAX_DOWNSTREAM];
 	unsigned n_downstream;
 	int table;                 /* --table N [8060] */
@@ -160,6 +162,8 @@ int pcapul_rebind(struct aerod *d, const struct aero_loc *loc, GError **err);
 int rtnl_open(struct aerod *d, GError **err);
 void rtnl_close(struct aerod *d);
 int rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu, unsigned flags);
+/* the largest GSO packet the kernel hands to this interface (IFLA_GSO_MAX_SIZE) */
+int rtnl_link_gso_max(struct aerod *d, unsigned ifindex, uint32_t size);
 int rtnl_addr(struct aerod *d, bool add, unsigned ifindex,
               const struct aero_in6 *a, unsigned plen, bool nodad);
 /* type: RTN_UNICAST (dev ifindex), RTN_BLACKHOLE, RTN_UNREACHABLE */

@@ -366,6 +366,7 @@ static GOptionEntry entries[] = {
 	{"peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peer, "Relay/Server: BGP next hop to a Server, NH6=ID@ADDR[:PORT] (repeat)", "MAP"},
 	{"downstream", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_downstream, "Client router: downstream interface, or tun:NAME for a TUN aerod creates (repeat)", "IF"},
 	{"tun", 0, 0, G_OPTION_ARG_STRING, NULL, "TUN device name [aero0]; none: no tunnel side (tests)", "NAME"},
+	{"tun-gso-max", 0, 0, G_OPTION_ARG_INT, NULL, "largest TCP super-packet the kernel hands the TUN, bytes; 0: the kernel's (64 KB) [what one UDP GSO message carries]", "N"},
 	{"tap", 0, 0, G_OPTION_ARG_NONE, NULL, "the AERO interface is a TAP device (Ethernet framing, NOARP) instead of a TUN", NULL},
 	{"ctl", 0, 0, G_OPTION_ARG_FILENAME, NULL, "control socket [/run/aero/NODE.sock]", "PATH"},
 	{"lease", 0, 0, G_OPTION_ARG_FILENAME, NULL, "Server: lease file", "FILE"},
@@ -606,6 +607,7 @@ main(int argc, char **argv)
 	for (unsigned i = 0; i < AERO_MAX_DOWNSTREAM; i++)
 		d->ds_fd[i] = -1;
 	d->o.table = AEROD_TABLE_DEFAULT;
+	d->o.tun_gso_max = -1;
 	d->o.learn_table = AEROD_LEARN_TABLE_DEFAULT;
 	gint64 epoch = 0;
 	int seed = 0;
@@ -622,6 +624,7 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "dns")) e->arg_data = &d->o.dns;
 		else if (!strcmp(e->long_name, "underlay-if")) e->arg_data = &d->o.underlay_if;
 		else if (!strcmp(e->long_name, "pcap-snaplen")) e->arg_data = &d->o.pcap_snaplen;
+		else if (!strcmp(e->long_name, "tun-gso-max")) e->arg_data = &d->o.tun_gso_max;
 		else if (!strcmp(e->long_name, "table")) e->arg_data = &d->o.table;
 		else if (!strcmp(e->long_name, "learn-table")) e->arg_data = &d->o.learn_table;
 		else if (!strcmp(e->long_name, "epoch-ns")) e->arg_data = &epoch;
@@ -663,6 +666,12 @@ main(int argc, char **argv)
 			return 1;
 		}
 		d->o.downstream[d->o.n_downstream++] = *p;
+	}
+	if (d->o.tun_gso_max != -1 && (d->o.tun_gso_max < 0 || d->o.tun_gso_max > 65536 ||
+	                               (d->o.tun_gso_max > 0 && d->o.tun_gso_max < 1280))) {
+		fprintf(stderr, "aerod: --tun-gso-max %d: want 0 (the kernel's) or 1280..65536\n",
+		        d->o.tun_gso_max);
+		return 1;
 	}
 	bool pcap_ul = d->o.underlay && !strcmp(d->o.underlay, "pcap");
 	if (d->o.underlay && strcmp(d->o.underlay, "udp") != 0 && !pcap_ul) {

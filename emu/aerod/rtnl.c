@@ -120,6 +120,19 @@ rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu, unsigned flags)
 }
 
 int
+rtnl_link_gso_max(struct aerod *d, unsigned ifindex, uint32_t size)
+{
+	struct nlreq r;
+	memset(&r, 0, sizeof r);
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	r.h.nlmsg_type = RTM_NEWLINK;
+	r.u.ifi.ifi_family = AF_UNSPEC;
+	r.u.ifi.ifi_index = (int)ifindex;
+	add_attr(&r, IFLA_GSO_MAX_SIZE, &size, sizeof size);
+	return transact(d, &r, "link gso_max_size");
+}
+
+int
 rtnl_addr(struct aerod *d, bool add, unsigned ifindex, const struct aero_in6 *a,
           unsigned plen, bool nodad)
 {

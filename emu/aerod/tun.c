@@ -31,6 +31,10 @@
 #include "offload.h"
 
 #define TUN_BATCH 64
+/* gso_max_size of the AERO TUN: IPv6 + TCP header bytes of a segment, and
+ * room per datagram for a P2 SEAL shim */
+#define TUN_GSO_HDRS 60
+#define TUN_GSO_SHIM 64
 
 static bool tun_vnet;              /* the AERO TUN has a vnet header */
 static bool tap;                   /* --tap: Ethernet framing */
@@ -193,6 +197,15 @@ tun_open(struct aerod *d, GError **err)
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
 		            "cannot bring %s up with MTU %u", d->tun_name, d->cfg.mtu);
 		return -1;
+	}
+	if (tun_vnet && !d->o.no_netlink && d->cfg.mtu > TUN_GSO_HDRS && d->o.tun_gso_max != 0) {
+		/* TCP super-packets no larger than what one UDP GSO message
+		 * carries once cut to the MTU: one read, one send */
+		uint32_t segs = AEROD_UDP_GSO_MAX_BYTES / (d->cfg.mtu + TUN_GSO_SHIM);
+		uint32_t max = d->o.tun_gso_max > 0 ? (uint32_t)d->o.tun_gso_max
+		                                    : segs * (d->cfg.mtu - TUN_GSO_HDRS);
+		if (rtnl_link_gso_max(d, d->tun_ifindex, max) != 0)
+			g_debug("%s: cannot set gso_max_size %u", d->tun_name, max);
 	}
 	return 0;
 }

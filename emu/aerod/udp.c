@@ -22,7 +22,7 @@
 
 #define UDP_BATCH 32
 #define UDP_GSO_MAX_SEGS 64     /* kernel UDP_MAX_SEGMENTS is at least 64 */
-#define UDP_GSO_MAX_BYTES 65000 /* payload of one GSO message (< 64 KB - headers) */
+#define UDP_GSO_MAX_BYTES AEROD_UDP_GSO_MAX_BYTES
 
 static bool udp_gro, udp_gso;     /* offloads on the socket (--no-offload: off) */
 

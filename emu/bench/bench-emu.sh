@@ -24,7 +24,9 @@
 # first data path; "nooffload" = recvmmsg/sendmmsg bursts without offloads;
 # "mtu1450" = the default path with VXLAN's inner MTU (1450) instead of the
 # AERO default 1280, the like-for-like row against the kernel tunnel;
-# "offload" = the default: TUN offloads (IFF_VNET_HDR, TSO), UDP GSO/GRO).
+# "offload" = the default: TUN offloads (IFF_VNET_HDR, TSO), UDP GSO/GRO, the
+# TUN's gso_max_size cut to what one UDP GSO message carries; "gso64k" = the
+# same with the kernel's 64 KB super-packets (two UDP GSO messages each)).
 # Root only. Creates only aebh*/aebc* namespaces and links and the aebhsw and
 # aebcsw<k> bridges, and deletes exactly those.
 set -u
@@ -143,9 +145,11 @@ fi
 # ---- A: the AERO overlay: Client A -> Server -> Client B (aerod, P1) -----------------
 # one run per variant (VARIANTS), all in this same run of the bench
 declare -A VNAME=([nobatch]="aero --no-batch --no-offload" [nooffload]="aero mmsg, --no-offload"
+                  [gso64k]="aero offloads, TUN GSO 64 KB"
                   [offload]="aero mmsg + offloads" [offload1]="aero --no-batch + offloads"
                   [mtu1450]="aero offloads, inner MTU 1450")
 declare -A VARGS=([nobatch]="--no-batch --no-offload" [nooffload]="--no-offload" [offload]=""
+                  [gso64k]="--tun-gso-max 0"
                   [offload1]="--no-batch" [mtu1450]="--mtu 1450")
 declare -A RO
 overlay() { # key extra-aerod-args...
