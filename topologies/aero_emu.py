@@ -55,6 +55,38 @@ def sh(cmd, check=True):
     return r.stdout
 
 
+LOCK_PATH = "/run/aero-emu.lock"
+_AccessBridge = None
+
+
+def access_bridge_class():
+    """A kernel bridge made with iproute2 (no bridge-utils) as a Mininet
+    switch: multicast snooping off (no MLD querier here, so a snooping
+    bridge would not forward ND multicast to its OVS uplink), no IPv6 on the
+    bridge device itself."""
+    global _AccessBridge
+    if _AccessBridge is None:
+        from mininet.node import Switch
+
+        class AccessBridge(Switch):
+            def start(self, _controllers):
+                self.cmd(f"ip link del {self.name} 2>/dev/null")
+                self.cmd(f"ip link add name {self.name} type bridge mcast_snooping 0 stp_state 0")
+                self.cmd(f"sysctl -qw net.ipv6.conf.{self.name}.disable_ipv6=1")
+                for i in self.intfList():
+                    if i.name != "lo":
+                        self.cmd(f"ip link set {i.name} master {self.name}")
+                        self.cmd(f"ip link set {i.name} up")
+                self.cmd(f"ip link set {self.name} up")
+
+            def stop(self, deleteIntfs=True):
+                self.cmd(f"ip link del {self.name} 2>/dev/null")
+                super().stop(deleteIntfs)
+
+        _AccessBridge = AccessBridge
+    return _AccessBridge
+
+
 class Run:
     def __init__(self, a):
         self.a = a
@@ -173,26 +205,48 @@ class Run:
         net = self.net = Mininet(controller=None, build=False, autoSetMacs=False,
                                  switch=OVSSwitch, link=Link)
         sws = {}
+        ports = {}
         for net_name, (k, nd) in self.nets.items():
-            ports = sum(1 for n in self.nodes.values()
-                        for f in n["interfaces"] if f["network"] == net_name)
+            ports[net_name] = sum(1 for n in self.nodes.values()
+                                  for f in n["interfaces"] if f["network"] == net_name)
             sws[net_name] = net.addSwitch(f"aesw{k}", cls=OVSSwitch, datapath="user",
                                           failMode="standalone", batch=True,
                                           dpid=f"{0xae00 + k:016x}")
+        # a network of more than --access-threshold hosts: groups of
+        # --access-group hosts on kernel "access" bridges, each one port of
+        # the OVS bridge. The userspace datapath's idle cost grows faster
+        # than its port count (bench-emu part C), and at 1000 hosts on one
+        # bridge it dropped most of the hosts' traffic.
+        acc = {}
+        seen = {n: 0 for n in self.nets}
+        G = self.a.access_group
         for name, nd in self.nodes.items():
             h = net.addHost(f"ae{nd['idx']}", ip=None)
             self.hosts[name] = h
             for j, f in enumerate(nd["interfaces"]):
                 ifn = f"ae{nd['idx']}-eth{j}"
-                net.addLink(h, sws[f["network"]], intfName1=ifn)
+                nn = f["network"]
+                to = sws[nn]
+                if G > 0 and not self.manet and ports[nn] > self.a.access_threshold:
+                    key = (nn, seen[nn] // G)
+                    seen[nn] += 1
+                    if key not in acc:
+                        acc[key] = net.addSwitch(f"aeab{self.nets[nn][0]}g{key[1]}", cls=access_bridge_class())
+                        net.addLink(acc[key], sws[nn])
+                    to = acc[key]
+                net.addLink(h, to, intfName1=ifn)
                 self.ifname[(name, f["network"])] = ifn
+        self.access = acc
+        if acc:
+            log(f"{len(acc)} kernel access bridge(s) of up to {G} hosts on the OVS bridges of "
+                + ", ".join(f"{n} ({ports[n]} hosts)" for n in sorted({k[0] for k in acc})))
         net.build()
         # the switch side of every veth lives in the root namespace, where
         # the kernel's IPv6 stack would also take every frame OVS floods
         # (and give each port a link-local route that every lookup scans):
         # IPv6 off there. Measured idle, 400 hosts on one userspace bridge:
         # ovs-vswitchd 27 % -> 12 % of a core (bench-emu part C).
-        for sw in sws.values():
+        for sw in list(sws.values()) + list(acc.values()):
             for intf in sw.intfList():
                 if intf.name != "lo":
                     try:
@@ -869,7 +923,10 @@ class Run:
         k_from, _ = self.nets[ev["from"]]
         intf = h.intf(ifn)
         peer = intf.link.intf2 if intf.link.intf1 is intf else intf.link.intf1
-        sh(["ovs-vsctl", "--timeout=5", "del-port", f"aesw{k_from}", peer.name])
+        if peer.node.name.startswith("aeab"):  # from a kernel access bridge
+            sh(["ip", "link", "set", peer.name, "nomaster"])
+        else:
+            sh(["ovs-vsctl", "--timeout=5", "del-port", f"aesw{k_from}", peer.name])
         sh(["ovs-vsctl", "--timeout=5", "add-port", f"aesw{k_to}", peer.name])
         for f in nd["interfaces"]:
             if f["network"] == ev["from"]:
@@ -895,10 +952,18 @@ class Run:
 
     def start_traffic(self, k, tr):
         src, dst = tr["from"], tr["to"]
-        dur = max(0.5, (tr["stop"] - tr["start"]) * self.scale)
-        dur = min(dur, self.duration - (time.monotonic_ns() - self.t0) / 1e9)
+        now = (time.monotonic_ns() - self.t0) / 1e9
+        dur = max(0.5, tr["stop"] * self.scale - now)
+        dur = min(dur, self.duration - now)
         if dur <= 0:
             return
+        if self.nodes[src]["role"] == "client" and not self.addr_of(src):
+            # a Client without its prefix has no source address (ping and
+            # iperf3 would exit at once): start when it has one
+            if k not in self.flow_notes:
+                log(f"traffic {k}: {src} has no prefix yet: start deferred")
+                self.flow_notes[k] = f"start deferred from t={now:.1f} s (source had no prefix)"
+            return "defer"
         daddr = self.addr_of(dst)
         if not daddr:
             log(f"traffic {k}: no address for {dst} yet (no prefix): flow skipped")
@@ -941,6 +1006,8 @@ class Run:
                                         stderr=subprocess.DEVNULL)
             self.procs += [(f"flow{k}-iperf3s", srv), (f"flow{k}-iperf3c", cli)]
             self.flows[k] = ("tcp", cli, srv)
+        if k in self.flow_notes:
+            self.flow_notes[k] = f"started at t={now / self.scale:.1f} s, late: the source had no prefix before"
         self.scen_event(src, "traffic_start", flow=k, to=dst, addr=daddr)
 
     def run_timeline(self):
@@ -968,8 +1035,13 @@ class Run:
                     elif kind == "restart":
                         self.start_aerod(obj["node"])
                         self.scen_event(obj["node"], "server_restart")
-                    else:
-                        self.start_traffic(*obj)
+                    elif self.start_traffic(*obj) == "defer":
+                        again = (min(t + 0.5, obj[1]["stop"] * self.scale), kind, obj)
+                        if again[0] < obj[1]["stop"] * self.scale:
+                            acts.insert(i, again)
+                            acts[i:] = sorted(acts[i:], key=lambda a: a[0])
+                        else:
+                            self.flow_notes[obj[0]] = "never started: the source had no prefix"
                 except Fail as e:
                     log(f"timeline: {e}")
             if t - last_progress >= self.a.progress:
@@ -1078,6 +1150,8 @@ class Run:
                         if "end" in sm and "bytes" in sm:
                             lines.append({"t": round(t_s + sm["end"], 6), "flow": k, "seq": n_ + 1,
                                           "dir": dirn, "node": node, "bytes": int(sm["bytes"])})
+            if k in self.flow_notes:  # started late (deferred)
+                st["note"] = self.flow_notes[k]
             stats[k] = st
         # lines without a time (a ping flow with no reply at all) go last
         with open(os.path.join(self.out, "flows.jsonl"), "w") as fo:
@@ -1129,7 +1203,12 @@ class Run:
         print("\n==== summary: %s (emu, %.0f s%s) ====" % (s["scenario"], s["duration_s"],
               f", time scale {self.scale}" if self.scale != 1 else ""))
         print(f"prefixes delegated: {len(first)}/{len(clients)} clients")
-        for n, e in sorted(first.items()):
+        shown = sorted(first.items()) if len(first) <= 20 else sorted(first.items(), key=lambda x: x[1]["t"])[-10:]
+        if len(first) > 20:  # a large run: the delegation times, then the last ten
+            ts = sorted(e["t"] for e in first.values())
+            print(f"  delegation time: median {ts[len(ts) // 2]:.2f} s, 90 % by {ts[int(len(ts) * 0.9) - 1]:.2f} s, "
+                  f"last {ts[-1]:.2f} s; the last ten:")
+        for n, e in shown:
             print(f"  {n:10s} {e.get('prefix')}  at t={e['t']:.2f} s")
         print("flows:")
         for k, st in flows.items():
@@ -1207,6 +1286,22 @@ class Run:
         for b in ("aerod", "aeroctl", "aero-impair"):
             if not os.access(os.path.join(self.build, b), os.X_OK):
                 raise Fail(f"{self.build}/{b} is not built (make)", 3)
+        # one run at a time: the bridges, hosts and links of a run have
+        # fixed names (aesw<k>, ae<i>), and a second run would take or
+        # delete the first one's. The lock lives as long as this process.
+        import fcntl
+        self.lockf = open(LOCK_PATH, "a")
+        try:
+            fcntl.flock(self.lockf, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise Fail(f"another emulation run is going on ({LOCK_PATH} is locked); "
+                       "wait for it to end", 3)
+        left = [b for b in sh(["ovs-vsctl", "--timeout=5", "list-br"], check=False).split()
+                if re.fullmatch(r"aesw\d+", b)]
+        if left:
+            raise Fail(f"OVS bridges of an earlier run are still there ({' '.join(left)}): "
+                       "a run that was killed without its teardown; delete them with "
+                       "ovs-vsctl del-br", 3)
         self.started = datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
         self.out = self.a.out or os.path.join(ROOT, "results", f"{self.s['run']['name']}-"
                                               f"{datetime.datetime.utcnow().strftime('%Y%m%dT%H%M%S')}")
@@ -1293,6 +1388,10 @@ def main():
                     help="multiply every scenario time by F (0.25: a 120 s scenario in 30 s)")
     ap.add_argument("--no-capture", dest="capture", action="store_false", help="no tcpdump")
     ap.add_argument("--calib-count", type=int, default=100, help="pings per network for the impairment check")
+    ap.add_argument("--access-group", type=int, default=50,
+                    help="hosts per kernel access bridge on a large network; 0: every host on OVS [50]")
+    ap.add_argument("--access-threshold", type=int, default=100,
+                    help="a network of more hosts than this gets access bridges [100]")
     ap.add_argument("--tap", action="store_true",
                     help="every aerod's AERO interface is a TAP device (Ethernet framing) instead of a TUN")
     ap.add_argument("--nd-reachable-ms", type=int, default=0,

@@ -55,6 +55,7 @@ cleanup() {
 	for ns in $NA $NB "${nss[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	ovs-vsctl --timeout=5 --if-exists del-br aebhsw 2>/dev/null
 	for b in 0 1 2 3; do ovs-vsctl --timeout=5 --if-exists del-br aebcsw$b 2>/dev/null; done
+	for l in $(ip -o link show 2>/dev/null | grep -oE ' aebc[auv][0-9]+[@:]' | tr -d ' @:'); do ip link del "$l" 2>/dev/null; done
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -279,7 +280,8 @@ fi
 # switch side of the veths (root namespace) as the kernel leaves it and with
 # its IPv6 off (what the Mininet runner does), and N spread over 4 bridges
 # joined by patch ports (every netdev bridge shares one datapath, so the
-# layout is not where the cost is).
+# layout is not where the cost is), and in the runner's large-network layout:
+# kernel access bridges of 50 hosts, each one OVS port.
 echo
 echo "C. idle cost of OVS userspace ports: N hosts, nothing running, ${C_SECS:-10} s after ${C_SETTLE:-10} s"
 if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
@@ -290,8 +292,8 @@ ovspid=$(pidof ovs-vswitchd | awk '{print $1}')
 hz=$(getconf CLK_TCK)
 jiffies_of() { awk '{print $14 + $15}' /proc/$1/stat; }
 machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
-idle_row() { # $1 hosts, $2 bridges, $3 switch-side IPv6 (on|off)
-	local n=$1 k=$2 v6=$3 i b
+idle_row() { # $1 hosts, $2 bridges, $3 switch-side IPv6 (on|off), $4 access (hosts per kernel access bridge, 0: none)
+	local n=$1 k=$2 v6=$3 ag=${4:-0} i b g
 	nss=()
 	for i in $(seq 1 $n); do nss+=(aebc$i); done
 	printf 'netns add %s\n' "${nss[@]}" | ip -batch -
@@ -305,14 +307,31 @@ idle_row() { # $1 hosts, $2 bridges, $3 switch-side IPv6 (on|off)
 		[ $b -gt 0 ] && cmd+=(-- add-port aebcsw0 aebcx$b -- set interface aebcx$b type=patch options:peer=aebcy$b
 		                      -- add-port aebcsw$b aebcy$b -- set interface aebcy$b type=patch options:peer=aebcx$b)
 	done
-	for i in $(seq 1 $n); do cmd+=(-- add-port aebcsw$((i % k)) aebcp$i); done
+	if [ "$ag" -gt 0 ]; then
+		# the runner's large-network layout: hosts on kernel bridges of
+		# $ag, each bridge one OVS port (a veth aebcu<g> / aebcv<g>)
+		for g in $(seq 0 $(( (n - 1) / ag ))); do
+			ip link add aebca$g type bridge mcast_snooping 0
+			echo 1 >/proc/sys/net/ipv6/conf/aebca$g/disable_ipv6
+			ip link add aebcu$g type veth peer name aebcv$g
+			echo 1 >/proc/sys/net/ipv6/conf/aebcu$g/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/aebcv$g/disable_ipv6
+			ip link set aebcv$g master aebca$g; ip link set aebcv$g up; ip link set aebcu$g up; ip link set aebca$g up
+			cmd+=(-- add-port aebcsw0 aebcu$g)
+		done
+		for i in $(seq 1 $n); do ip link set aebcp$i master aebca$(( (i - 1) / ag )); done
+	else
+		for i in $(seq 1 $n); do cmd+=(-- add-port aebcsw$((i % k)) aebcp$i); done
+	fi
 	"${cmd[@]}"
 	sleep "${C_SETTLE:-10}"
 	local c0 c1 m0 m1
 	c0=$(jiffies_of $ovspid); m0=($(machine)); sleep "${C_SECS:-10}"; c1=$(jiffies_of $ovspid); m1=($(machine))
-	printf "%-6s %8s %14s %20.1f %18.1f\n" $n $k $v6 "$(echo "($c1 - $c0) * 100 / $hz / ${C_SECS:-10}" | bc -l)" \
+	printf "%-6s %8s %14s %20.1f %18.1f\n" $n "$k$([ "$ag" -gt 0 ] && echo "+${ag}/br")" $v6 "$(echo "($c1 - $c0) * 100 / $hz / ${C_SECS:-10}" | bc -l)" \
 		"$(echo "(${m1[0]} - ${m0[0]}) * 100 / (${m1[1]} - ${m0[1]})" | bc -l)"
 	for b in $(seq 0 $((k - 1))); do ovs-vsctl --timeout=60 --if-exists del-br aebcsw$b; done
+	if [ "$ag" -gt 0 ]; then
+		for g in $(seq 0 $(( (n - 1) / ag ))); do ip link del aebcu$g 2>/dev/null; ip link del aebca$g 2>/dev/null; done
+	fi
 	printf 'netns del %s\n' "${nss[@]}" | ip -batch -
 	for i in $(seq 1 $n); do echo "link del aebcp$i"; done | ip -batch - 2>/dev/null
 	nss=()
@@ -322,5 +341,7 @@ for n in ${C_SIZES:-100 200 400}; do
 	idle_row $n 1 on
 	idle_row $n 1 off
 done
-idle_row "$(echo ${C_SIZES:-100 200 400} | awk '{print $NF}')" 4 off
+big=$(echo ${C_SIZES:-100 200 400} | awk '{print $NF}')
+idle_row $big 4 off
+idle_row $big 1 off 50
 echo "(machine busy %: both cores; the flood of the hosts' IPv6 start-up chatter (DAD, RS, MLD) reaches every port)"

@@ -4,7 +4,8 @@
 # process of the run left, exit status 1 and the "interrupted" message. The
 # runner is started in the background of this script, which is how a script
 # or a CI job starts it and where SIGINT arrives ignored by inheritance (the
-# runner must install its own handler). Root, OVS userspace.
+# runner must install its own handler). A second run started meanwhile is
+# refused and leaves the first alone. Root, OVS userspace.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
@@ -23,6 +24,13 @@ interrupt() { # $1 signal name
 		return
 	fi
 	sleep 3 # aerods, BIRD, tcpdump, traffic: everything is up
+	if [ "$sig" = INT ]; then # a second run meanwhile is refused, and touches nothing
+		local o2 rc2
+		o2=$(timeout 60 ./aero emu scenarios/route-opt.yaml --out "$O/second" --time-scale 0.5 2>&1); rc2=$?
+		[ $rc2 -eq 3 ] && echo "$o2" | grep -q "another emulation run" && [ "$(ovs-vsctl list-br | grep -c '^aesw')" -gt 0 ] &&
+			ok "a second run while one is going: refused (exit 3), the first one's bridges untouched" ||
+			nok "second run: status $rc2" "$o2"
+	fi
 	local before_p
 	before_p=$(pgrep -f -- "$r" | wc -l)
 	kill -s "$sig" $pid
@@ -35,7 +43,7 @@ interrupt() { # $1 signal name
 	local left_br left_p left_if left_h
 	left_br=$(ovs-vsctl list-br | grep -c '^aesw')
 	left_p=$(pgrep -f -- "$r" | wc -l)
-	left_if=$(ip -o link show | grep -cE ' aesw[0-9]+-eth[0-9]+[@:]')
+	left_if=$(ip -o link show | grep -cE ' (aesw[0-9]+|aeab[0-9]+g[0-9]+)-eth[0-9]+[@:]')
 	left_h=$(pgrep -f 'mininet:ae[0-9]+$' | wc -l) # the hosts' shells (their namespaces)
 	[ "$before_p" -gt 0 ] && [ "$left_br" = 0 ] && [ "$left_p" = 0 ] && [ "$left_if" = 0 ] && [ "$left_h" = 0 ] &&
 		ok "$sig: everything torn down ($before_p processes of the run before, none after; no bridge, veth or host)" ||

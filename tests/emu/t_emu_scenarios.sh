@@ -20,6 +20,7 @@ run_scenario() { # $1 scenario name, $2 time scale, $3 minimum delivery ratio, $
 	shift 3
 	out=$(timeout 240 ./aero emu "scenarios/$sc.yaml" --out "$O/$sc" --time-scale "$scale" --calib-count 30 \
 		--progress 60 --nd-reachable-ms 2000 "$@" 2>&1); rc=$?
+	out_all=$out
 	echo "$out" | sed -n '/==== summary/,$p' | sed 's/^/# /'
 	[ $rc -eq 0 ] && ok "$sc: ./aero emu exits 0" || { nok "$sc: ./aero emu exits 0 (status $rc)" "$(echo "$out" | tail -8)"; return; }
 	res=$(/usr/bin/python3 - "$O/$sc" "$min" <<'PY'
@@ -59,6 +60,9 @@ PY
 # measured delivery is 0.99-1.0
 run_scenario route-opt 0.25 0.9
 # p2-secure: 0.5 % loss on the access network, both ways for the flow
-# between the two Clients; every AERO interface a TAP (--tap)
-run_scenario p2-secure 0.25 0.9 --tap
+# between the two Clients; every AERO interface a TAP (--tap), and the
+# layout of large networks (kernel access bridges of --access-group hosts
+# on the OVS bridge) forced on the small ones
+run_scenario p2-secure 0.25 0.9 --tap --access-threshold 2 --access-group 2
+expect "p2-secure: hosts on kernel access bridges (the large-network layout)" "kernel access bridge" "$out_all"
 finish
