@@ -244,8 +244,9 @@ class Run:
         # the switch side of every veth lives in the root namespace, where
         # the kernel's IPv6 stack would also take every frame OVS floods
         # (and give each port a link-local route that every lookup scans):
-        # IPv6 off there. Measured idle, 400 hosts on one userspace bridge:
-        # ovs-vswitchd 27 % -> 12 % of a core (bench-emu part C).
+        # IPv6 off there. Measured with 400 hosts on one userspace bridge
+        # in their IPv6 start-up chatter: ovs-vswitchd 31 % -> 18 % of a
+        # core (bench-emu part C; at steady idle both about 9 %).
         for sw in list(sws.values()) + list(acc.values()):
             for intf in sw.intfList():
                 if intf.name != "lo":
