@@ -102,15 +102,22 @@ transact(struct aerod *d, struct nlreq *r, const char *what)
 	}
 }
 
+/* an RTM_NEWLINK request changing interface ifindex */
+static void
+link_req(struct nlreq *r, unsigned ifindex)
+{
+	memset(r, 0, sizeof *r);
+	r->h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	r->h.nlmsg_type = RTM_NEWLINK;
+	r->u.ifi.ifi_family = AF_UNSPEC;
+	r->u.ifi.ifi_index = (int)ifindex;
+}
+
 int
 rtnl_link_up(struct aerod *d, unsigned ifindex, unsigned mtu, unsigned flags)
 {
 	struct nlreq r;
-	memset(&r, 0, sizeof r);
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	r.h.nlmsg_type = RTM_NEWLINK;
-	r.u.ifi.ifi_family = AF_UNSPEC;
-	r.u.ifi.ifi_index = (int)ifindex;
+	link_req(&r, ifindex);
 	r.u.ifi.ifi_flags = IFF_UP | flags;
 	r.u.ifi.ifi_change = IFF_UP | flags;
 	uint32_t m = mtu;
@@ -123,11 +130,7 @@ int
 rtnl_link_gso_max(struct aerod *d, unsigned ifindex, uint32_t size)
 {
 	struct nlreq r;
-	memset(&r, 0, sizeof r);
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	r.h.nlmsg_type = RTM_NEWLINK;
-	r.u.ifi.ifi_family = AF_UNSPEC;
-	r.u.ifi.ifi_index = (int)ifindex;
+	link_req(&r, ifindex);
 	add_attr(&r, IFLA_GSO_MAX_SIZE, &size, sizeof size);
 	return transact(d, &r, "link gso_max_size");
 }
