@@ -7,6 +7,7 @@
 #include <linux/virtio_net.h>
 #include <string.h>
 
+#include "aero/bytes.h"
 #include "offload.h"
 
 #define IP6_HLEN 40
@@ -63,34 +64,6 @@ offload_vnet_shift(uint8_t *hdr, int delta)
 	return true;
 }
 
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put_be16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* Native 64-bit loads, end-around carry: the 16-bit ones-complement sum
  * in native byte order (2^16 = 1 mod 2^16 - 1, so any word width works). */
 static inline uint64_t
@@ -145,7 +118,7 @@ static uint64_t
 pseudo6(const uint8_t *ip6, size_t len, uint8_t nh)
 {
 	uint8_t ph[8];
-	put_be32(ph, (uint32_t)len);
+	put32(ph, (uint32_t)len);
 	ph[4] = ph[5] = ph[6] = 0;
 	ph[7] = nh;
 	return offload_csum_add(offload_csum_add(0, ip6 + 8, 32), ph, sizeof ph);
@@ -217,7 +190,7 @@ offload_segment(uint8_t *buf, size_t len, unsigned mtu, offload_pkt_fn fn,
 	size_t n = payload ? (payload + mss - 1) / mss : 1;
 	uint8_t hdr[IP6_HLEN + 60];
 	memcpy(hdr, pkt, hlen);
-	uint32_t seq0 = be32(th + 4);
+	uint32_t seq0 = get32(th + 4);
 	uint8_t flags0 = th[13];
 	for (size_t i = 0; i < n; i++) {
 		size_t seglen = payload - i * mss < mss ? payload - i * mss : mss;
@@ -227,8 +200,8 @@ offload_segment(uint8_t *buf, size_t len, unsigned mtu, offload_pkt_fn fn,
 		if (i)
 			memcpy(s, hdr, hlen);
 		uint8_t *t = s + IP6_HLEN;
-		put_be16(s + 4, (unsigned)(doff + seglen));
-		put_be32(t + 4, seq0 + (uint32_t)(i * mss));
+		put16(s + 4, (unsigned)(doff + seglen));
+		put32(t + 4, seq0 + (uint32_t)(i * mss));
 		uint8_t f = flags0;
 		if (i + 1 < n)
 			f &= (uint8_t)~(TCP_FIN | TCP_PSH);
@@ -274,7 +247,7 @@ static bool
 tcp6_data(const uint8_t *p, size_t len, unsigned *hlen, size_t *pay)
 {
 	if (len < IP6_HLEN + 20 || (p[0] >> 4) != 6 || p[6] != NH_TCP ||
-	    IP6_HLEN + (size_t)be16(p + 4) != len)
+	    IP6_HLEN + (size_t)get16(p + 4) != len)
 		return false;
 	unsigned doff = (unsigned)(p[IP6_HLEN + 12] >> 4) * 4;
 	uint8_t f = p[IP6_HLEN + 13];
@@ -302,7 +275,7 @@ offload_gro_flush(struct offload_gro *g)
 	} else {
 		uint8_t *q = g->hdr + OFFLOAD_VNET_HDR_LEN;
 		size_t tl = g->len - IP6_HLEN;
-		put_be16(q + 4, (unsigned)tl);
+		put16(q + 4, (unsigned)tl);
 		/* CHECKSUM_PARTIAL: the field holds the pseudo-header sum */
 		uint16_t seed = offload_csum_fold(pseudo6(q, tl, NH_TCP));
 		memcpy(q + IP6_HLEN + TCP_CSUM_OFF, &seed, 2);
@@ -332,7 +305,7 @@ gro_match(const struct offload_gro *g, const uint8_t *p, unsigned hlen, size_t p
 	       !memcmp(q, p, 4) && q[7] == p[7] &&         /* tclass, flow, hop limit */
 	       !memcmp(q + 8, p + 8, 32) &&                /* addresses */
 	       !memcmp(qt, pt, 4) &&                       /* ports */
-	       be32(pt + 4) == g->next_seq &&
+	       get32(pt + 4) == g->next_seq &&
 	       !memcmp(qt + 8, pt + 8, 5) &&               /* ack, data offset */
 	       (pt[13] & (uint8_t)~TCP_PSH) == qt[13] &&
 	       !memcmp(qt + 14, pt + 14, 2) &&             /* window */
@@ -380,6 +353,6 @@ offload_gro_add(struct offload_gro *g, const uint8_t *pkt, size_t len)
 	g->nseg = 1;
 	g->mss = (unsigned)pay;
 	g->hlen = hlen;
-	g->next_seq = be32(pkt + IP6_HLEN + 4) + (uint32_t)pay;
+	g->next_seq = get32(pkt + IP6_HLEN + 4) + (uint32_t)pay;
 	g->closed = false;
 }

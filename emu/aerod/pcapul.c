@@ -56,6 +56,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "aero/bytes.h"
 #include "aerod.h"
 #include "aero/wire_ip.h"
 #include "aero/wire_seal.h"
@@ -101,19 +102,6 @@ struct pcapul {
 };
 
 /* ---- small helpers ------------------------------------------------------- */
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 static size_t
 loc_len(const struct aero_loc *l)
@@ -305,14 +293,14 @@ parse_frame(const struct pcapul *u, const uint8_t *b, size_t n,
 			*why = "short Ethernet header";
 			return -1;
 		}
-		uint16_t et = rd16(b + 12);
+		uint16_t et = get16(b + 12);
 		off = 14;
 		for (int tags = 0; (et == 0x8100 || et == 0x88a8) && tags < 2; tags++) {
 			if (n < off + 4) {
 				*why = "short VLAN tag";
 				return -1;
 			}
-			et = rd16(b + off + 2);
+			et = get16(b + off + 2);
 			off += 4;
 		}
 		if (et == 0x0800)
@@ -698,7 +686,7 @@ build_frame(struct pcapul *u, const struct nh_entry *nh, const struct aero_out *
 	if (u->l2len) {
 		memcpy(f, nh->mac, 6);
 		memcpy(f + 6, u->mac, 6);
-		wr16(f + 12, v6 ? 0x86dd : 0x0800);
+		put16(f + 12, v6 ? 0x86dd : 0x0800);
 	}
 	/* UDP then IP through the core's encoders (headroom style, wire_ip.h) */
 	memcpy(ip + iph + AERO_UDP_HDR_LEN, o->data, o->len);

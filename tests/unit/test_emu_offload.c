@@ -32,18 +32,6 @@ ref_valid6(const uint8_t *ip6, size_t len)
 	return ref_csum6(ip6, ip6 + 40, len - 40, ip6[6]) == 0;
 }
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* vnet header (host order) + IPv6 + TCP (doff 32: timestamps) + payload */
 static size_t
 mk_super(uint8_t *buf, size_t payload, uint16_t gso_size, uint8_t gso_type,
@@ -59,7 +47,7 @@ mk_super(uint8_t *buf, size_t payload, uint16_t gso_size, uint8_t gso_type,
 	p[1] = 0x01;
 	p[2] = 0x23;
 	p[3] = 0x45;
-	put_be16(p + 4, (unsigned)(32 + payload)); /* what the kernel leaves there */
+	put16(p + 4, (unsigned)(32 + payload)); /* what the kernel leaves there */
 	p[6] = 6;
 	p[7] = 64;
 	struct in6_addr a, b;
@@ -68,23 +56,23 @@ mk_super(uint8_t *buf, size_t payload, uint16_t gso_size, uint8_t gso_type,
 	memcpy(p + 8, &a, 16);
 	memcpy(p + 24, &b, 16);
 	uint8_t *t = p + 40;
-	put_be16(t, 40000);
-	put_be16(t + 2, 5201);
-	put_be32(t + 4, seq);
-	put_be32(t + 8, 0x11223344);
+	put16(t, 40000);
+	put16(t + 2, 5201);
+	put32(t + 4, seq);
+	put32(t + 8, 0x11223344);
 	t[12] = 8 << 4;
 	t[13] = flags;
-	put_be16(t + 14, 512);
+	put16(t + 14, 512);
 	/* options: NOP NOP TS */
 	t[20] = 1;
 	t[21] = 1;
 	t[22] = 8;
 	t[23] = 10;
-	put_be32(t + 24, 0xa1a2a3a4);
-	put_be32(t + 28, 0xb1b2b3b4);
+	put32(t + 24, 0xa1a2a3a4);
+	put32(t + 28, 0xb1b2b3b4);
 	/* the pseudo-header seed a CHECKSUM_PARTIAL packet carries (length 0
 	 * for GSO, as tcp_v6_gso_csum_prep does): offload.c must not use it */
-	put_be16(t + 16, 0xdead);
+	put16(t + 16, 0xdead);
 	for (size_t i = 0; i < payload; i++)
 		p[72 + i] = (uint8_t)(i * 7 + 3);
 	return OFFLOAD_VNET_HDR_LEN + 72 + payload;
@@ -143,10 +131,10 @@ check_segments(size_t payload, uint16_t gso, unsigned mtu, uint8_t flags, bool e
 		g_assert_cmpuint(l.len[i], ==, 72 + seg);
 		if (mtu)
 			g_assert_cmpuint(l.len[i], <=, mtu);
-		g_assert_cmpuint(rd16(p + 4), ==, 32 + seg);          /* payload length */
+		g_assert_cmpuint(get16(p + 4), ==, 32 + seg);          /* payload length */
 		g_assert_cmpmem(p, 4, op, 4);                         /* version, tclass, flow */
 		g_assert_cmpmem(p + 6, 34, op + 6, 34);               /* nh, hlim, addresses */
-		g_assert_cmphex(rd32(t + 4), ==, seq0 + (uint32_t)(i * mss)); /* sequence */
+		g_assert_cmphex(get32(t + 4), ==, seq0 + (uint32_t)(i * mss)); /* sequence */
 		g_assert_cmpmem(t + 8, 5, op + 48, 5);                /* ack, doff */
 		g_assert_cmpmem(t + 14, 2, op + 54, 2);               /* window */
 		uint8_t f = op[53];
@@ -202,16 +190,16 @@ test_needs_csum(void)
 	vnet_put(buf, &v);
 	uint8_t *p = buf + OFFLOAD_VNET_HDR_LEN;
 	p[0] = 0x60;
-	put_be16(p + 4, 8 + 101);
+	put16(p + 4, 8 + 101);
 	p[6] = 17;
 	p[7] = 64;
 	p[8] = 0x20;
 	p[23] = 1;
 	p[24] = 0x20;
 	p[39] = 2;
-	put_be16(p + 40, 1234);
-	put_be16(p + 42, 5678);
-	put_be16(p + 44, 8 + 101);
+	put16(p + 40, 1234);
+	put16(p + 42, 5678);
+	put16(p + 44, 8 + 101);
 	for (int i = 0; i < 101; i++)
 		p[48 + i] = (uint8_t)(0xf0 + i);
 	/* the seed: the pseudo-header sum, not complemented */
@@ -445,7 +433,7 @@ test_gro_roundtrip(void)
 	uint8_t *o = g_memdup2(l.pkt[1], l.len[1]);
 	o[41] ^= 1;
 	o[56] = o[57] = 0;
-	put_be16(o + 56, ref_csum6(o, o + 40, l.len[1] - 40, 6));
+	put16(o + 56, ref_csum6(o, o + 40, l.len[1] - 40, 6));
 	g_assert_true(ref_valid6(o, l.len[1]));
 	offload_gro_add(g, l.pkt[0], l.len[0]);
 	offload_gro_add(g, o, l.len[1]);

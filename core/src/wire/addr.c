@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "aero/wire_addr.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 static const uint8_t ll_prefix[8] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0};
 

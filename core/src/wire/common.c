@@ -1,6 +1,6 @@
 /* Error names and the Internet checksum (RFC 1071) shared by all codecs. */
 #include "aero/wire_common.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 #include <string.h>
 

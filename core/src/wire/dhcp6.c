@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "aero/wire_dhcp6.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 /* ---- DUID (RFC 8415 11) ------------------------------------------------- */
 

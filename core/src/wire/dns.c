@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "bytes.h"
+#include "aero/bytes.h"
 
 #define WIRE_NAME_MAX 255 /* RFC 1035 section 2.3.4, wire form */
 

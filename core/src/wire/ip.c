@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "aero/wire_ip.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 /* Move a payload into place unless it is there already (NULL: in place). */
 static void

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "aero/wire_nd.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 #define ICMPV6_NEXT_HEADER 58
 

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "aero/wire_nd.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 int
 aero_wire_rfc6706_decode(struct aero_rfc6706_msg *out, const uint8_t *buf,

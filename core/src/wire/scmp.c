@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "aero/wire_nd.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 static bool
 scmp_is_error(uint8_t t)

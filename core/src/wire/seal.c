@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "aero/wire_seal.h"
-#include "bytes.h"
+#include "aero/bytes.h"
 
 #define ICV_OFF 9
 

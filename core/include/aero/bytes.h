@@ -1,6 +1,7 @@
-/* Internal big-endian byte helpers for the wire codecs. */
-#ifndef AERO_WIRE_BYTES_H
-#define AERO_WIRE_BYTES_H
+/* Big-endian byte helpers: the wire codecs of the core, and the hosts'
+ * own frame handling (aerod's offloads and pcap underlay). */
+#ifndef AERO_BYTES_H
+#define AERO_BYTES_H
 
 #include <stdint.h>
 #include <string.h>
