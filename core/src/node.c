@@ -1121,6 +1121,89 @@ aero_node_client_prefix(const aero_node *n, struct aero_prefix *p)
 	return n->ops->client_prefix(n, p);
 }
 
+/* ---- the fast-path export (aero.h) ------------------------------------------------ */
+
+static void
+fp_fib_route(struct aero_node *n, struct fib_entry *e, void *arg)
+{
+	struct aero_fastpath *fp = arg;
+	if (fp->n_routes >= AERO_FP_MAX_ROUTES) {
+		/* an incomplete table would route by a shorter prefix */
+		fp->enabled = false;
+		return;
+	}
+	struct aero_fp_route *r = &fp->routes[fp->n_routes++];
+	r->dst = e->prefix;
+	r->dst_len = e->plen;
+	r->action = AERO_FP_SLOW;
+	if (e->n_nh != 1)
+		return; /* ECMP: the core hashes the flow */
+	const struct fib_nh *nh = &e->nh[0];
+	const struct nce *nb;
+	switch (nh->kind) {
+	case NH_NEIGHBOR:
+		nb = nce_lookup(n, &nh->ll);
+		if (nb && nb->loc.family && nb->state != NCE_UNREACHABLE) {
+			r->action = AERO_FP_TUNNEL;
+			r->loc = nb->loc;
+		}
+		break;
+	case NH_LOCAL:
+		r->action = AERO_FP_DELIVER;
+		break;
+	case NH_TUNNEL: /* downstream link k: the host may give it a device */
+		if (nh->ifindex == 0)
+			r->action = AERO_FP_DELIVER;
+		break;
+	case NH_BLACKHOLE:
+		break;
+	}
+}
+
+int
+aero_node_fastpath(const aero_node *cn, struct aero_fastpath *fp)
+{
+	if (!cn || !fp)
+		return AERO_ERR_INVAL;
+	struct aero_node *n = (struct aero_node *)cn; /* read only */
+	memset(fp, 0, sizeof *fp);
+	if (!n->ops->fastpath)
+		return 0;
+	fp->enabled = true;
+	fp->mtu = n->cfg.mtu;
+	fp->self = n->cfg.self;
+	n->ops->fastpath(n, fp); /* the role's routes come first */
+	if (fp->enabled)
+		fib_foreach(n, fp_fib_route, fp);
+	if (!fp->enabled) {
+		memset(fp, 0, sizeof *fp);
+		return 0;
+	}
+	return 0;
+}
+
+int
+aero_node_fastpath_sent(aero_node *n, const uint8_t *pkt, size_t len,
+                        aero_tstamp now)
+{
+	if (!n || !pkt || len < AERO_IPV6_HDR_LEN || (pkt[0] >> 4) != 6)
+		return AERO_ERR_INVAL;
+	if (enter(n, now) != 0)
+		return AERO_ERR_INVAL;
+	if (!n->ops->fastpath_sent)
+		return 0;
+	/* only the addresses matter to the bookkeeping; the bytes are kept as
+	 * the quoted header of keepalives (a truncated packet, as RHO allows) */
+	struct aero_pktinfo pi = {.side = AERO_SIDE_TUNNEL};
+	struct rxctx rx = {.pi = &pi, .pkt = pkt, .len = len, .proto = pkt[6]};
+	rx.ip6.next_header = pkt[6];
+	rx.ip6.hop_limit = pkt[7];
+	memcpy(rx.ip6.src.b, pkt + 8, 16);
+	memcpy(rx.ip6.dst.b, pkt + 24, 16);
+	n->ops->fastpath_sent(n, &rx);
+	return 0;
+}
+
 static void
 js_key(GString *js, const char *key, bool comma)
 {

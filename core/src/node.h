@@ -220,6 +220,11 @@ struct role_ops {
 	                void *user);
 	int (*binding_import)(struct aero_node *n,
 	                      const struct aero_binding_rec *b);
+	/* optional: the fast-path table (aero_node_fastpath; fp zeroed and
+	 * filled with the FIB by node.c) and the bookkeeping of a packet the
+	 * host's fast path sent (aero_node_fastpath_sent) */
+	void (*fastpath)(struct aero_node *n, struct aero_fastpath *fp);
+	void (*fastpath_sent)(struct aero_node *n, struct rxctx *rx);
 	/* NUD gave up on e (it is now NCE_UNREACHABLE); optional */
 	void (*nud_failed)(struct aero_node *n, struct nce *e);
 };

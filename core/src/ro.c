@@ -1113,6 +1113,41 @@ ro_count(struct aero_node *n, bool forward)
 	return c;
 }
 
+/* The fast-path export (aero_node_fastpath): FORWARD entries whose peer
+ * ro_client_route would use, and ACCEPT entries bound to the peer's
+ * locator as ro_client_accept checks them. */
+void
+ro_fastpath(struct aero_node *n, struct aero_fastpath *fp)
+{
+	if (n->cfg.role != AERO_ROLE_CLIENT || !n->ro)
+		return;
+	GPtrArray *v = st(n)->entries;
+	for (guint i = 0; i < v->len; i++) {
+		struct ro_entry *e = g_ptr_array_index(v, i);
+		struct nce *nb = nce_lookup(n, &e->peer);
+		if (!nb || nb->loc.family == 0)
+			continue;
+		if (e->kind == RO_FORWARD && nb->state != NCE_UNREACHABLE &&
+		    fp->n_routes < AERO_FP_MAX_ROUTES) {
+			struct aero_fp_route *r = &fp->routes[fp->n_routes++];
+			r->dst = e->dst;
+			r->dst_len = e->dst_len;
+			r->src = e->src;
+			r->src_len = e->src_len;
+			r->ro = true;
+			r->action = AERO_FP_TUNNEL;
+			r->loc = nb->loc;
+		} else if (e->kind == RO_ACCEPT && fp->n_admit < AERO_FP_MAX_ADMIT) {
+			struct aero_fp_admit *a = &fp->admit[fp->n_admit++];
+			a->loc = nb->loc;
+			a->src = e->src;
+			a->src_len = e->src_len;
+			a->dst = e->dst;
+			a->dst_len = e->dst_len;
+		}
+	}
+}
+
 void
 ro_dump(struct aero_node *n, GString *js)
 {

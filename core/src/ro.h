@@ -67,6 +67,8 @@ bool ro_client_accept(struct aero_node *n, struct rxctx *rx);
 void ro_locator_changed(struct aero_node *n);
 /* Append ",\"ro\":{...}" to the state dump. */
 void ro_dump(struct aero_node *n, GString *js);
+/* fast path (aero_node_fastpath): FORWARD routes and ACCEPT admissions */
+void ro_fastpath(struct aero_node *n, struct aero_fastpath *fp);
 
 /* Number of ACCEPT / FORWARD entries (tests, stats). */
 size_t ro_count(struct aero_node *n, bool forward);

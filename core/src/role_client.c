@@ -1630,6 +1630,56 @@ client_rx_data(struct aero_node *n, struct rxctx *rx)
 	node_forward(n, rx);
 }
 
+/* ---- the host's fast path (aero.h: aero_node_fastpath) ---------------------------------- */
+
+/* What client_tx_data and client_rx_data would do, as a table: P1 only (P2
+ * needs the ICV on every packet), once bound to a reachable Server. The
+ * admission list mirrors client_rx_data: the PRL, the Server, every
+ * Server/Relay neighbour, then the ACCEPT entries (ro.c). */
+static void
+client_fastpath(struct aero_node *n, struct aero_fastpath *fp)
+{
+	struct client *c = CL(n);
+	struct nce *srv = server_nce(n);
+	if (n->cfg.profile != AERO_PROFILE_P1 || !c->have || c->shut || !srv ||
+	    srv->loc.family == 0 || srv->state == NCE_UNREACHABLE) {
+		fp->enabled = false;
+		return;
+	}
+	fp->local_only = !is_router_model(n);
+	for (size_t i = 0; i < c->n_prl && fp->n_admit < AERO_FP_MAX_ADMIT; i++)
+		fp->admit[fp->n_admit++].loc = c->prl[i].loc;
+	if (!loc_in_prl(c, &srv->loc) && fp->n_admit < AERO_FP_MAX_ADMIT)
+		fp->admit[fp->n_admit++].loc = srv->loc;
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init(&it, n->nc);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const struct nce *e = v;
+		if ((e->kind != NCE_SERVER && e->kind != NCE_RELAY) || e == srv ||
+		    e->loc.family == 0 || loc_in_prl(c, &e->loc))
+			continue;
+		if (fp->n_admit >= AERO_FP_MAX_ADMIT) {
+			fp->enabled = false;
+			return;
+		}
+		fp->admit[fp->n_admit++].loc = e->loc;
+	}
+	ro_fastpath(n, fp);
+}
+
+/* client_tx_data's bookkeeping for a data packet the host sent itself */
+static void
+client_fastpath_sent(struct aero_node *n, struct rxctx *rx)
+{
+	COUNT(n, client_fastpath_reports);
+	if (ro_client_route(n, rx))
+		return;
+	struct nce *e = server_nce(n);
+	if (e)
+		nud_used(n, e);
+}
+
 /* ---- host inputs ------------------------------------------------------------------------ */
 
 static int
@@ -1922,4 +1972,6 @@ const struct role_ops client_ops = {
 	.dump = client_dump,
 	.client_prefix = client_prefix,
 	.nud_failed = client_nud_failed,
+	.fastpath = client_fastpath,
+	.fastpath_sent = client_fastpath_sent,
 };

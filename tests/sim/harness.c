@@ -26,7 +26,7 @@
 
 #include "aero/wire_ip.h"
 
-enum sev_kind { SEV_PKT, SEV_TIMER, SEV_ACTION, SEV_NAME, SEV_INJECT,
+enum sev_kind { SEV_PKT, SEV_TIMER, SEV_ACTION, SEV_NAME, SEV_INJECT, SEV_FP_SENT,
                 SEV_BGP };
 
 struct sev {
@@ -794,6 +794,17 @@ sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
 }
 
 void
+sim_fastpath_sent(struct sim *s, int i, const uint8_t *pkt, size_t len,
+                  aero_tstamp at)
+{
+	struct sev *e = sev_new(s, SEV_FP_SENT, at);
+	e->node = i;
+	e->data = g_memdup2(pkt, len);
+	e->len = len;
+	sev_push(s, e);
+}
+
+void
 sim_on_tunnel(struct sim *s, sim_tunnel_fn fn, void *user)
 {
 	s->on_tunnel = fn;
@@ -897,6 +908,12 @@ run_one(struct sim *s, struct sev *e)
 		struct snode *sn = SN(s, e->node);
 		struct aero_pktinfo pi = {.side = AERO_SIDE_TUNNEL};
 		aero_node_recv(sn->n, &pi, e->data, e->len, s->now);
+		node_drain(s, sn);
+		break;
+	}
+	case SEV_FP_SENT: {
+		struct snode *sn = SN(s, e->node);
+		aero_node_fastpath_sent(sn->n, e->data, e->len, s->now);
 		node_drain(s, sn);
 		break;
 	}

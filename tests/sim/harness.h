@@ -95,6 +95,12 @@ int sim_rib_count(const struct sim *s, const struct aero_prefix *p);
 void sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
                        aero_tstamp at);
 
+/* Report to node i at time at that a host fast path sent the packet that
+ * starts with pkt (aero_node_fastpath_sent), as aerod's eBPF data path
+ * does for the traffic it carries past the core. */
+void sim_fastpath_sent(struct sim *s, int i, const uint8_t *pkt, size_t len,
+                       aero_tstamp at);
+
 /* Callbacks. The tunnel sink sees every packet a node delivers to its
  * tunnel side; the event hook sees every event (after the harness acted on
  * it); the step hook runs after every processed simulation event (use it

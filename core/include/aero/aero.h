@@ -366,6 +366,70 @@ int aero_node_bindings(const aero_node *n,
 int aero_node_binding_import(aero_node *n, const struct aero_binding_rec *b,
                              aero_tstamp now);
 
+/* ---- kernel fast path: what a host may forward without the core ---------- */
+
+/*
+ * A host may carry established data packets itself (aerod's eBPF data path)
+ * as long as it does exactly what the core would do with them. The core
+ * exports that as a table (aero_node_fastpath) and the host reports what it
+ * carried (aero_node_fastpath_sent), so that the state the core keeps from
+ * data traffic (route-optimisation keepalives, NUD of the Server) stays
+ * live. Everything else -- every control message (they all have link-local
+ * or multicast inner addresses), anything not in the table -- still goes
+ * through the core. P1 Clients only: P2 needs the SEAL ICV and anti-replay
+ * on every packet, and a Server or a Relay forwards between neighbours.
+ */
+#define AERO_FP_MAX_ROUTES 64
+#define AERO_FP_MAX_ADMIT 32
+
+enum aero_fp_action {
+	AERO_FP_SLOW = 0,   /* through the core (black hole, ECMP, no neighbour) */
+	AERO_FP_TUNNEL,     /* encapsulate to loc */
+	AERO_FP_DELIVER,    /* from the underlay: to the AERO interface as is */
+};
+
+struct aero_fp_route {
+	struct aero_in6 dst;  /* inner destination prefix */
+	uint8_t dst_len;
+	struct aero_in6 src;  /* only for inner sources in src/src_len */
+	uint8_t src_len;      /* 0: any source */
+	bool ro;              /* a route-optimisation FORWARD entry: takes
+	                         precedence over every FIB route */
+	uint8_t action;       /* enum aero_fp_action */
+	struct aero_loc loc;  /* AERO_FP_TUNNEL: the neighbour's locator */
+};
+
+/* Packets from loc are admitted when their inner source is in src/src_len
+ * and their inner destination in dst/dst_len (0: any): a trusted
+ * Server/Relay (digest 6.2 (c)) or a route-optimisation ACCEPT entry (b). */
+struct aero_fp_admit {
+	struct aero_loc loc;
+	struct aero_in6 src, dst;
+	uint8_t src_len, dst_len;
+};
+
+struct aero_fastpath {
+	bool enabled;         /* false: everything through the core */
+	uint32_t mtu;         /* inner packets above it: through the core (PTB) */
+	bool local_only;      /* host model: every delivered packet is for this
+	                         host (no forwarding to downstream links) */
+	struct aero_loc self;
+	size_t n_routes, n_admit;
+	struct aero_fp_route routes[AERO_FP_MAX_ROUTES];
+	struct aero_fp_admit admit[AERO_FP_MAX_ADMIT];
+};
+
+/* Fill *fp with the current table (deterministic order: a host compares
+ * two snapshots with memcmp after zeroing *fp). Returns 0. */
+int aero_node_fastpath(const aero_node *n, struct aero_fastpath *fp);
+
+/* The host's fast path sent data packets from the tunnel side; pkt is the
+ * start (at least the 40-byte IPv6 header) of the last one. The core does
+ * the bookkeeping of a sent packet without sending it. Returns 0 or
+ * AERO_ERR_INVAL. */
+int aero_node_fastpath_sent(aero_node *n, const uint8_t *pkt, size_t len,
+                            aero_tstamp now);
+
 /* One-line text of an output for logs and golden files; returns buf. */
 const char *aero_out_format(const struct aero_out *o, char *buf, size_t cap);
 
