@@ -8,8 +8,21 @@ EMU_CFLAGS = $(shell pkg-config --cflags json-glib-1.0 gio-unix-2.0)
 EMU_LIBS = $(shell pkg-config --libs json-glib-1.0 gio-unix-2.0)
 NFQ_LIBS = $(shell pkg-config --libs libnetfilter_queue libmnl)
 
-AEROD_SRCS := $(sort $(wildcard emu/aerod/*.c))
-AEROD_OBJS = $(AEROD_SRCS:%.c=$(BUILD)/obj/%.o)
+AEROD_SRCS := $(sort $(filter-out %.bpf.c,$(wildcard emu/aerod/*.c)))
+AEROD_OBJS = $(AEROD_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/emu/aerod/fastpath_obj.o
+
+# aerod --fastpath: the eBPF data path, compiled for the BPF target and built
+# into aerod as a byte array (no file to find at run time, no libbpf)
+BPF_CLANG ?= clang
+$(BUILD)/obj/emu/aerod/fastpath.bpf.o: emu/aerod/fastpath.bpf.c emu/aerod/fastpath_maps.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -O2 -target bpf -I/usr/include/$(shell gcc -dumpmachine) -Wall -Wextra -Werror -c $< -o $@
+$(BUILD)/obj/emu/aerod/fastpath_obj.c: $(BUILD)/obj/emu/aerod/fastpath.bpf.o
+	( echo '/* generated from emu/aerod/fastpath.bpf.c */'; \
+	  echo 'const unsigned char aerod_fastpath_obj[] = {'; xxd -i < $<; echo '};'; \
+	  echo 'const unsigned int aerod_fastpath_obj_len = sizeof aerod_fastpath_obj;' ) > $@
+$(BUILD)/obj/emu/aerod/fastpath_obj.o: $(BUILD)/obj/emu/aerod/fastpath_obj.c
+	$(CC) -c $< -o $@
 TOOL_PROGS += $(BUILD)/aerod $(BUILD)/aeroctl $(BUILD)/aero-impair
 
 $(AEROD_OBJS) $(BUILD)/obj/emu/aeroctl.o: CFLAGS_ALL += $(EMU_CFLAGS) -Iscenarios/loader

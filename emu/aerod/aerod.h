@@ -26,6 +26,7 @@
 #define AEROD_VERSION "0.1"
 #define AEROD_SEND_BATCH 64 /* underlay packets per sendmmsg */
 #define AEROD_UDP_GSO_MAX_BYTES 65000 /* payload of one UDP GSO message (< 64 KB - headers) */
+#define AEROD_FP_POLL_MS 500 /* --fastpath: reports to the core, counters */
 
 /* A native IPv6 BGP next hop -> the Server behind it (Relay). */
 struct aerod_peermap {
@@ -54,6 +55,7 @@ struct aerod_opts {
 	bool no_batch;             /* --no-batch: recvmsg/sendmsg per packet */
 	bool no_offload;           /* --no-offload: no vnet header, UDP GSO/GRO */
 	bool tap;                  /* --tap: the AERO interface is a TAP (Ethernet, NOARP) */
+	bool fastpath;             /* --fastpath: the eBPF data path (fastpath.c) */
 	bool check_only;           /* --check: print the config and exit */
 	struct aerod_peermap peermap[AEROD_MAX_PEERMAP];
 	size_t n_peermap;
@@ -73,6 +75,10 @@ enum {
 	HC_TUN_GRO_OUT, HC_TUN_GRO_BAD_CSUM, HC_UDP_GSO_TX, HC_UDP_GRO_RX, HC_UDP_GSO_ERR,
 	HC_PCAP_RX_GSO, /* pcapul.c: a peer's UDP GSO aggregate split */
 	HC_TAP_RX_NOT_IPV6, /* tun.c: a frame from the TAP that is not IPv6 */
+	/* fastpath.c: the eBPF data path (its own counters, summed over CPUs) */
+	HC_FP_TX_PKTS, HC_FP_TX_BYTES, HC_FP_TX_GSO, HC_FP_TX_SLOW, HC_FP_TX_ERR,
+	HC_FP_RX_PKTS, HC_FP_RX_BYTES, HC_FP_RX_GSO, HC_FP_RX_SLOW, HC_FP_RX_NOT_ADMITTED,
+	HC_FP_RX_ERR, HC_FP_RX_ECN_UNUSED, HC_FP_REPORTS, HC_FP_SYNC, HC_FP_MAP_ERR,
 	HC_COUNT
 };
 
@@ -185,6 +191,13 @@ void resolve_close(void);
 /* ctl.c */
 int ctl_open(struct aerod *d, GError **err);
 void ctl_close(struct aerod *d);
+
+/* fastpath.c: --fastpath (after tun_open and udp_open) */
+int fastpath_open(struct aerod *d, GError **err);
+void fastpath_close(struct aerod *d);
+/* after every run of the core: program the kernel from the core's export */
+void fastpath_sync(struct aerod *d);
+char *fastpath_describe(struct aerod *d); /* g_free */
 
 /* lease.c */
 void lease_init(struct aerod *d);

@@ -79,6 +79,9 @@ answer_show(struct aerod *d)
 	aj_obj_begin(&j, NULL);
 	aj_str(&j, "node", d->name);
 	aj_str(&j, "tun", d->tun_name);
+	char *fpd = fastpath_describe(d);
+	aj_str(&j, "fastpath", fpd);
+	g_free(fpd);
 	aj_obj_begin(&j, "host_counters");
 	for (size_t i = 0; i < G_N_ELEMENTS(aerod_host_counter_names); i++)
 		aj_uint(&j, aerod_host_counter_names[i], d->host_cnt[i]);

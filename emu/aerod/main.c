@@ -29,6 +29,10 @@ const char *const aerod_host_counter_names[] = {
 	"host_tun_gro_in", "host_tun_gro_out", "host_tun_gro_bad_csum",
 	"host_udp_gso_tx", "host_udp_gro_rx", "host_udp_gso_err",
 	"host_pcap_rx_gso", "host_tap_rx_not_ipv6",
+	"host_fp_tx_packets", "host_fp_tx_bytes", "host_fp_tx_gso", "host_fp_tx_slow",
+	"host_fp_tx_err", "host_fp_rx_packets", "host_fp_rx_bytes", "host_fp_rx_gso",
+	"host_fp_rx_slow", "host_fp_rx_not_admitted", "host_fp_rx_err", "host_fp_rx_ecn_unused",
+	"host_fp_reports", "host_fp_sync", "host_fp_map_err",
 };
 _Static_assert(sizeof aerod_host_counter_names / sizeof aerod_host_counter_names[0] == HC_COUNT,
                "one name per host counter");
@@ -273,6 +277,7 @@ aerod_batch_end(struct aerod *d)
 {
 	d->in_batch = false;
 	flush_held(d);
+	fastpath_sync(d);
 	rearm(d);
 }
 
@@ -305,6 +310,7 @@ aerod_run_core(struct aerod *d)
 	if (d->in_batch && held->len < 4 * AEROD_SEND_BATCH)
 		return; /* aerod_batch_end flushes and re-arms */
 	flush_held(d);
+	fastpath_sync(d);
 	rearm(d);
 }
 
@@ -368,6 +374,7 @@ static GOptionEntry entries[] = {
 	{"tun", 0, 0, G_OPTION_ARG_STRING, NULL, "TUN device name [aero0]; none: no tunnel side (tests)", "NAME"},
 	{"tun-gso-max", 0, 0, G_OPTION_ARG_INT, NULL, "largest TCP super-packet the kernel hands the TUN, bytes; 0: the kernel's (64 KB) [what one UDP GSO message carries]", "N"},
 	{"tap", 0, 0, G_OPTION_ARG_NONE, NULL, "the AERO interface is a TAP device (Ethernet framing, NOARP) instead of a TUN", NULL},
+	{"fastpath", 0, 0, G_OPTION_ARG_NONE, NULL, "P1 Client: carry established data packets in the kernel (eBPF, tcx; Linux >= 6.6), programmed from the core", NULL},
 	{"ctl", 0, 0, G_OPTION_ARG_FILENAME, NULL, "control socket [/run/aero/NODE.sock]", "PATH"},
 	{"lease", 0, 0, G_OPTION_ARG_FILENAME, NULL, "Server: lease file", "FILE"},
 	{"events", 0, 0, G_OPTION_ARG_FILENAME, NULL, "events as JSON lines", "FILE"},
@@ -584,6 +591,7 @@ static void
 cleanup(struct aerod *d)
 {
 	ctl_close(d);
+	fastpath_close(d);
 	resolve_close();
 	dhcprelay_close();
 	pcapul_close(d);
@@ -611,7 +619,8 @@ main(int argc, char **argv)
 	d->o.learn_table = AEROD_LEARN_TABLE_DEFAULT;
 	gint64 epoch = 0;
 	int seed = 0;
-	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE, no_offload = FALSE, tap = FALSE;
+	gboolean no_nl = FALSE, check = FALSE, no_batch = FALSE, no_offload = FALSE, tap = FALSE,
+	         fastpath = FALSE;
 	entries[0].arg_data = &d->o.scenario;
 	entries[1].arg_data = &d->o.node;
 	for (GOptionEntry *e = entries; e->long_name; e++) {
@@ -633,6 +642,7 @@ main(int argc, char **argv)
 		else if (!strcmp(e->long_name, "no-batch")) e->arg_data = &no_batch;
 		else if (!strcmp(e->long_name, "no-offload")) e->arg_data = &no_offload;
 		else if (!strcmp(e->long_name, "tap")) e->arg_data = &tap;
+		else if (!strcmp(e->long_name, "fastpath")) e->arg_data = &fastpath;
 		else if (!strcmp(e->long_name, "check")) e->arg_data = &check;
 		else if (!strcmp(e->long_name, "verbose")) e->arg_data = (gpointer)verbose_cb;
 	}
@@ -658,6 +668,7 @@ main(int argc, char **argv)
 	d->o.no_batch = no_batch;
 	d->o.no_offload = no_offload;
 	d->o.tap = tap;
+	d->o.fastpath = fastpath;
 	d->o.check_only = check;
 	aerod_set_log_level(opt_quiet ? 4 : 6 + opt_verbose);
 	for (char **p = opt_downstream; p && *p; p++) {
@@ -736,6 +747,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	lease_import(d);
+	if (d->o.fastpath && fastpath_open(d, &err) != 0) {
+		fprintf(stderr, "aerod %s: %s\n", d->name, err->message);
+		cleanup(d);
+		return 1;
+	}
 	d->loop = g_main_loop_new(NULL, FALSE);
 	d->timer = g_source_new(&timer_funcs, sizeof(GSource));
 	g_source_set_callback(d->timer, NULL, d, NULL);

@@ -51,8 +51,15 @@ set_knobs(struct aerod *d, const char *ifname, const char *const (*knobs)[2], si
 	for (size_t i = 0; !d->o.no_netlink && i < n; i++) {
 		char *path = g_strdup_printf("/proc/sys/net/ipv6/conf/%s/%s", ifname,
 		                             knobs[i][0]);
-		if (!g_file_set_contents(path, knobs[i][1], -1, NULL))
-			g_debug("cannot set %s", path);
+		/* a plain write: g_file_set_contents writes a temporary file
+		 * and renames it, which /proc refuses (the knobs were never
+		 * set, and the kernel sent its own RS on the AERO TUN) */
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		ssize_t w = fd >= 0 ? write(fd, knobs[i][1], strlen(knobs[i][1])) : -1;
+		if (w < 0)
+			g_warning("cannot set %s: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		g_free(path);
 	}
 }

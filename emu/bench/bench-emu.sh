@@ -26,7 +26,12 @@
 # AERO default 1280, the like-for-like row against the kernel tunnel;
 # "offload" = the default: TUN offloads (IFF_VNET_HDR, TSO), UDP GSO/GRO, the
 # TUN's gso_max_size cut to what one UDP GSO message carries; "gso64k" = the
-# same with the kernel's 64 KB super-packets (two UDP GSO messages each)).
+# same with the kernel's 64 KB super-packets (two UDP GSO messages each);
+# "fastpath" = the Clients' aerods with --fastpath: established data packets
+# are encapsulated and decapsulated by eBPF programs in the kernel (tcx on
+# the TUN and the veth), programmed from the core; the Server stays in user
+# space (it is in the same namespace as Client A, so Client A's packets to
+# it take the user-space path until route optimisation makes A -> B direct)).
 # Root only. Creates only aebh*/aebc* namespaces and links and the aebhsw and
 # aebcsw<k> bridges, and deletes exactly those.
 set -u
@@ -35,7 +40,7 @@ B=${AERO_BUILD:-build}
 SECS=${SECS:-5}
 SIZES=${SIZES:-"10 50 100"}
 PARTS=${PARTS:-"A B C"}
-VARIANTS=${VARIANTS:-"nobatch nooffload offload mtu1450"}
+VARIANTS=${VARIANTS:-"nobatch nooffload offload mtu1450 fastpath"}
 [ "$(id -u)" = 0 ] || { echo "bench-emu: needs root (namespaces, TUN, OVS)"; exit 1; }
 for p in aerod aeroctl; do [ -x "$B/$p" ] || { echo "bench-emu: $B/$p not built"; exit 1; }; done
 command -v iperf3 >/dev/null || { echo "bench-emu: iperf3 is not installed"; exit 1; }
@@ -148,17 +153,20 @@ fi
 declare -A VNAME=([nobatch]="aero --no-batch --no-offload" [nooffload]="aero mmsg, --no-offload"
                   [gso64k]="aero offloads, TUN GSO 64 KB"
                   [offload]="aero mmsg + offloads" [offload1]="aero --no-batch + offloads"
-                  [mtu1450]="aero offloads, inner MTU 1450")
+                  [mtu1450]="aero offloads, inner MTU 1450"
+                  [fastpath]="aero --fastpath (eBPF, kernel)")
 declare -A VARGS=([nobatch]="--no-batch --no-offload" [nooffload]="--no-offload" [offload]=""
                   [gso64k]="--tun-gso-max 0"
-                  [offload1]="--no-batch" [mtu1450]="--mtu 1450")
+                  [offload1]="--no-batch" [mtu1450]="--mtu 1450" [fastpath]="--fastpath")
 declare -A RO
 overlay() { # key extra-aerod-args...
 	local key=$1; shift
 	base
 	rm -f "$W"/a.ev "$W"/b.ev
+	local sargs=() a
+	for a in "$@"; do [ "$a" = --fastpath ] || sargs+=("$a"); done # Clients only
 	ip netns exec $NA "$B/aerod" --role server --id 1 --locator 10.202.0.3 --pool 2001:db8:1000::/40,56 \
-		--tun aebhs0 --ctl "$W/s.sock" --log "$W/s.log" -q "$@" & pids+=($!)
+		--tun aebhs0 --ctl "$W/s.sock" --log "$W/s.log" -q "${sargs[@]}" & pids+=($!)
 	ip netns exec $NA "$B/aerod" --role client --locator 10.202.0.1 --prl 1@10.202.0.3 \
 		--ctl "$W/a.sock" --log "$W/a.log" --events "$W/a.ev" -q "$@" & pids+=($!)
 	ip netns exec $NB "$B/aerod" --role client --locator 10.202.0.2 --prl 1@10.202.0.3 \

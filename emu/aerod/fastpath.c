@@ -1,0 +1,561 @@
+/*
+ * emu/aerod/fastpath.c -- aerod --fastpath: the kernel data path of a P1
+ * Client (fastpath.bpf.c). This file loads the two tc programs (the object
+ * is built into aerod), attaches them with tcx links (egress of the AERO
+ * TUN, ingress of the locator's device; the links go away with the
+ * process, also after kill -9), programs the maps from the core's export
+ * (aero_node_fastpath) after every run of the core, and every
+ * AEROD_FP_POLL_MS reports what the kernel carried (aero_node_fastpath_sent)
+ * and folds the data path's counters into the host counters.
+ *
+ * No libbpf: the ELF object has two program sections whose only
+ * relocations are loads of the six map symbols (fastpath_maps.h).
+ */
+#include "aerod.h"
+#include "fastpath_maps.h"
+
+#include <arpa/inet.h>
+#include <elf.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/bpf.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define FP_TCX_INGRESS 46 /* enum bpf_attach_type, Linux >= 6.6 */
+#define FP_TCX_EGRESS 47
+
+extern const unsigned char aerod_fastpath_obj[];
+extern const unsigned int aerod_fastpath_obj_len;
+
+enum { M_CFG, M_RO, M_FIB, M_TRUST, M_ACCEPT, M_STATS, M_COUNT };
+static const char *const map_sym[M_COUNT] = {
+	"fp_cfg", "fp_ro", "fp_fib", "fp_trust", "fp_accept", "fp_stats",
+};
+
+struct fastpath {
+	int map[M_COUNT];
+	int prog_eg, prog_in, link_eg, link_in;
+	unsigned in_ifindex;           /* where the ingress program is attached */
+	struct aero_fastpath cur;      /* the export last programmed */
+	bool have_cur;
+	uint64_t pkts_seen[AERO_FP_MAX_ROUTES]; /* by index in cur.routes */
+	guint poll_id;
+	int ncpu;
+	char why[160];                 /* why the table is not in the kernel */
+};
+
+static long
+sys_bpf(int cmd, union bpf_attr *a)
+{
+	return syscall(__NR_bpf, cmd, a, sizeof *a);
+}
+
+static int
+map_create(const char *name, unsigned type, unsigned ksz, unsigned vsz,
+           unsigned max, unsigned flags)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof a);
+	a.map_type = type;
+	a.key_size = ksz;
+	a.value_size = vsz;
+	a.max_entries = max;
+	a.map_flags = flags;
+	g_strlcpy(a.map_name, name, sizeof a.map_name);
+	return (int)sys_bpf(BPF_MAP_CREATE, &a);
+}
+
+static int
+map_op(int cmd, int fd, const void *k, void *v, uint64_t flags)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof a);
+	a.map_fd = (uint32_t)fd;
+	a.key = (uintptr_t)k;
+	a.value = (uintptr_t)v; /* next_key for GET_NEXT_KEY */
+	a.flags = flags;
+	return (int)sys_bpf(cmd, &a);
+}
+
+/* ---- the ELF object ------------------------------------------------------------ */
+
+static const Elf64_Shdr *
+sect(const Elf64_Ehdr *eh, const char *name)
+{
+	const Elf64_Shdr *sh = (const void *)((const uint8_t *)eh + eh->e_shoff);
+	const char *names = (const char *)eh + sh[eh->e_shstrndx].sh_offset;
+	for (unsigned i = 0; i < eh->e_shnum; i++)
+		if (!strcmp(names + sh[i].sh_name, name))
+			return &sh[i];
+	return NULL;
+}
+
+static int
+prog_load(struct fastpath *fp, const char *secname, GError **err)
+{
+	const uint8_t *obj = aerod_fastpath_obj;
+	const Elf64_Ehdr *eh = (const void *)obj;
+	if (aerod_fastpath_obj_len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_machine != EM_BPF) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "fastpath: bad BPF object");
+		return -1;
+	}
+	const Elf64_Shdr *prog = sect(eh, secname), *symtab = sect(eh, ".symtab"),
+	                 *strtab = sect(eh, ".strtab"), *lic = sect(eh, "license");
+	char relname[64];
+	g_snprintf(relname, sizeof relname, ".rel%s", secname);
+	const Elf64_Shdr *rel = sect(eh, relname);
+	if (!prog || !symtab || !strtab || !lic) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "fastpath: %s missing", secname);
+		return -1;
+	}
+	size_t ninsn = prog->sh_size / sizeof(struct bpf_insn);
+	struct bpf_insn *insn = g_memdup2(obj + prog->sh_offset, prog->sh_size);
+	const Elf64_Sym *syms = (const void *)(obj + symtab->sh_offset);
+	const char *str = (const char *)obj + strtab->sh_offset;
+	for (size_t i = 0; rel && i < rel->sh_size / sizeof(Elf64_Rel); i++) {
+		const Elf64_Rel *r = (const void *)(obj + rel->sh_offset + i * sizeof(Elf64_Rel));
+		const char *name = str + syms[ELF64_R_SYM(r->r_info)].st_name;
+		size_t at = r->r_offset / sizeof(struct bpf_insn);
+		int m = -1;
+		for (int k = 0; k < M_COUNT; k++)
+			if (!strcmp(name, map_sym[k]))
+				m = k;
+		if (m < 0 || at >= ninsn || insn[at].code != (BPF_LD | BPF_IMM | BPF_DW)) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+			            "fastpath: %s: unexpected relocation of '%s'", secname, name);
+			g_free(insn);
+			return -1;
+		}
+		insn[at].src_reg = BPF_PSEUDO_MAP_FD;
+		insn[at].imm = fp->map[m];
+	}
+	static char log[65536];
+	union bpf_attr a;
+	memset(&a, 0, sizeof a);
+	a.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	a.insns = (uintptr_t)insn;
+	a.insn_cnt = (uint32_t)ninsn;
+	a.license = (uintptr_t)(obj + lic->sh_offset);
+	a.log_buf = (uintptr_t)log;
+	a.log_size = sizeof log;
+	a.log_level = 1;
+	g_strlcpy(a.prog_name, strchr(secname, '/') ? "aero_fp_" : "aero_fp", sizeof a.prog_name);
+	g_strlcat(a.prog_name, strchr(secname, '/') ? strchr(secname, '/') + 1 : "", sizeof a.prog_name);
+	log[0] = 0;
+	int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd < 0 && errno == ENOSPC) { /* log too small: load without it */
+		a.log_level = 0;
+		a.log_buf = 0;
+		a.log_size = 0;
+		fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
+	}
+	int e = errno;
+	g_free(insn);
+	if (fd < 0) {
+		size_t n = strlen(log);
+		g_warning("fastpath: the verifier's log of %s (end):\n%s", secname,
+		          n > 2048 ? log + n - 2048 : log);
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+		            "fastpath: loading %s: %s", secname, g_strerror(e));
+	}
+	return fd;
+}
+
+static int
+link_tcx(int prog, unsigned ifindex, unsigned type, GError **err)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof a);
+	a.link_create.prog_fd = (uint32_t)prog;
+	a.link_create.target_ifindex = ifindex;
+	a.link_create.attach_type = type;
+	int fd = (int)sys_bpf(BPF_LINK_CREATE, &a);
+	if (fd < 0) {
+		char name[IF_NAMESIZE] = "?";
+		if_indextoname(ifindex, name);
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+		            "fastpath: tcx %s on %s: %s (tcx needs Linux >= 6.6)",
+		            type == FP_TCX_EGRESS ? "egress" : "ingress", name,
+		            g_strerror(errno));
+	}
+	return fd;
+}
+
+/* ---- the table --------------------------------------------------------------------- */
+
+/* the device that holds an IPv4 address; 0 when none does */
+static unsigned
+ifindex_of_v4(const uint8_t ip[4])
+{
+	struct ifaddrs *ifa, *i;
+	unsigned k = 0;
+	if (getifaddrs(&ifa) != 0)
+		return 0;
+	for (i = ifa; i && !k; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		const struct sockaddr_in *s = (const void *)i->ifa_addr;
+		if (!memcmp(&s->sin_addr, ip, 4))
+			k = if_nametoindex(i->ifa_name);
+	}
+	freeifaddrs(ifa);
+	return k;
+}
+
+static void
+key_of(struct fp_lpm_key *k, const struct aero_in6 *a, uint8_t len)
+{
+	memset(k, 0, sizeof *k);
+	k->prefixlen = len;
+	memcpy(k->addr, a->b, 16);
+	for (int i = 0; i < 16; i++) { /* masked, as the trie compares */
+		int bits = (int)len - 8 * i;
+		k->addr[i] &= bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+	}
+}
+
+static bool
+loc4(const struct aero_loc *l, uint32_t *ip, uint16_t *port)
+{
+	if (l->family != 4)
+		return false;
+	memcpy(ip, l->ip, 4);
+	*port = htons(l->port);
+	return true;
+}
+
+/* Replace the contents of an LPM map by want[0..n) (keys) and vals,
+ * keeping the data path's counters of an entry that stays. */
+static void
+lpm_replace(struct aerod *d, int fd, const struct fp_lpm_key *want, void *vals,
+            size_t vsz, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (vsz == sizeof(struct fp_route)) {
+			struct fp_route old, *nw = (struct fp_route *)vals + i;
+			if (map_op(BPF_MAP_LOOKUP_ELEM, fd, &want[i], &old, 0) == 0 &&
+			    old.action == nw->action && old.dst_ip == nw->dst_ip &&
+			    old.dst_port == nw->dst_port) {
+				nw->pkts = old.pkts;
+				nw->bytes = old.bytes;
+				nw->last_ns = old.last_ns;
+				nw->sample_ns = old.sample_ns;
+				memcpy(nw->sample, old.sample, sizeof nw->sample);
+			}
+		}
+		if (map_op(BPF_MAP_UPDATE_ELEM, fd, &want[i], (uint8_t *)vals + i * vsz, BPF_ANY) != 0) {
+			d->host_cnt[HC_FP_MAP_ERR]++;
+			g_warning("fastpath: map update: %s", g_strerror(errno));
+		}
+	}
+	/* delete what is no longer wanted */
+	struct fp_lpm_key k, next;
+	bool first = true;
+	GArray *gone = g_array_new(FALSE, FALSE, sizeof(struct fp_lpm_key));
+	while (map_op(BPF_MAP_GET_NEXT_KEY, fd, first ? NULL : &k, &next, 0) == 0) {
+		first = false;
+		k = next;
+		bool keep = false;
+		for (size_t i = 0; i < n && !keep; i++)
+			keep = !memcmp(&want[i], &k, sizeof k);
+		if (!keep)
+			g_array_append_val(gone, k);
+	}
+	for (guint i = 0; i < gone->len; i++)
+		map_op(BPF_MAP_DELETE_ELEM, fd, &g_array_index(gone, struct fp_lpm_key, i), NULL, 0);
+	g_array_free(gone, TRUE);
+}
+
+static void
+clear_hash(int fd)
+{
+	struct fp_loc4 k;
+	while (map_op(BPF_MAP_GET_NEXT_KEY, fd, NULL, &k, 0) == 0)
+		if (map_op(BPF_MAP_DELETE_ELEM, fd, &k, NULL, 0) != 0)
+			break;
+}
+
+/* a TUNNEL route to an address of this namespace would leave by the wire
+ * (bpf_redirect_neigh) and never arrive: through the core and the kernel */
+static bool
+is_local_v4(const uint8_t ip[4])
+{
+	return ifindex_of_v4(ip) != 0;
+}
+
+static void
+program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
+{
+	struct fp_cfg cfg = {0};
+	uint32_t zero = 0;
+	uint32_t self_ip = 0;
+	uint16_t self_port = 0;
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	unsigned ul = 0;
+	fp->why[0] = 0;
+	if (!x->enabled)
+		g_strlcpy(fp->why, "the core keeps every packet (not bound, P2, or no reachable Server)",
+		          sizeof fp->why);
+	else if (!loc4(&x->self, &self_ip, &self_port))
+		g_strlcpy(fp->why, "IPv6 locator: the kernel path is IPv4 only", sizeof fp->why);
+	else if (getsockname(d->udp_fd, (struct sockaddr *)&sa, &sl) != 0 ||
+	         sa.sin_family != AF_INET)
+		g_strlcpy(fp->why, "the UDP socket has no IPv4 address", sizeof fp->why);
+	else if (!(ul = ifindex_of_v4(x->self.ip)))
+		g_strlcpy(fp->why, "no device holds the locator", sizeof fp->why);
+	if (fp->why[0]) {
+		/* off first: the data path stops before the tables change */
+		map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_CFG], &zero, &cfg, BPF_ANY);
+		lpm_replace(d, fp->map[M_RO], NULL, NULL, sizeof(struct fp_route), 0);
+		lpm_replace(d, fp->map[M_FIB], NULL, NULL, sizeof(struct fp_route), 0);
+		lpm_replace(d, fp->map[M_ACCEPT], NULL, NULL, sizeof(struct fp_accept), 0);
+		clear_hash(fp->map[M_TRUST]);
+		g_info("fastpath: off: %s", fp->why);
+		return;
+	}
+	if (ul != fp->in_ifindex) { /* first time, or the Client moved */
+		GError *err = NULL;
+		int l = link_tcx(fp->prog_in, ul, FP_TCX_INGRESS, &err);
+		if (l < 0) {
+			g_warning("%s", err->message);
+			g_strlcpy(fp->why, err->message, sizeof fp->why);
+			g_error_free(err);
+			d->host_cnt[HC_FP_MAP_ERR]++;
+			map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_CFG], &zero, &cfg, BPF_ANY);
+			return;
+		}
+		if (fp->link_in >= 0)
+			close(fp->link_in);
+		fp->link_in = l;
+		fp->in_ifindex = ul;
+	}
+	cfg.tun_ifindex = d->tun_ifindex;
+	cfg.ul_ifindex = ul;
+	cfg.self_ip = self_ip;
+	cfg.self_port = sa.sin_port; /* the bound port, as the core's packets */
+	cfg.mtu = (uint16_t)MIN(x->mtu, 65535u);
+	cfg.local_only = x->local_only;
+
+	struct fp_lpm_key rk[AERO_FP_MAX_ROUTES], fk[AERO_FP_MAX_ROUTES], ak[AERO_FP_MAX_ADMIT];
+	struct fp_route rv[AERO_FP_MAX_ROUTES], fv[AERO_FP_MAX_ROUTES];
+	struct fp_accept av[AERO_FP_MAX_ADMIT];
+	size_t nr = 0, nf = 0, na = 0;
+	for (size_t i = 0; i < x->n_routes; i++) {
+		const struct aero_fp_route *r = &x->routes[i];
+		struct fp_route v = {.action = r->action, .src_len = r->src_len};
+		memcpy(v.src, r->src.b, 16);
+		if (r->action == AERO_FP_TUNNEL &&
+		    (!loc4(&r->loc, &v.dst_ip, &v.dst_port) || is_local_v4(r->loc.ip)))
+			v.action = FPA_SLOW;
+		if (r->ro) {
+			key_of(&rk[nr], &r->dst, r->dst_len);
+			rv[nr++] = v;
+		} else {
+			key_of(&fk[nf], &r->dst, r->dst_len);
+			fv[nf++] = v;
+		}
+	}
+	clear_hash(fp->map[M_TRUST]);
+	for (size_t i = 0; i < x->n_admit; i++) {
+		const struct aero_fp_admit *a = &x->admit[i];
+		struct fp_loc4 lk = {0};
+		if (!loc4(&a->loc, &lk.ip, &lk.port))
+			continue; /* IPv6 locator: the core admits it */
+		if (a->src_len == 0 && a->dst_len == 0) {
+			uint32_t one = 1;
+			map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_TRUST], &lk, &one, BPF_ANY);
+			continue;
+		}
+		struct fp_lpm_key k;
+		key_of(&k, &a->src, a->src_len);
+		bool dup = false; /* one ACCEPT per source prefix; the core decides the rest */
+		for (size_t j = 0; j < na && !dup; j++)
+			dup = !memcmp(&ak[j], &k, sizeof k);
+		if (dup)
+			continue;
+		ak[na] = k;
+		av[na] = (struct fp_accept){.peer_ip = lk.ip, .peer_port = lk.port,
+		                            .dst_len = a->dst_len};
+		memcpy(av[na].dst, a->dst.b, 16);
+		na++;
+	}
+	lpm_replace(d, fp->map[M_RO], rk, rv, sizeof rv[0], nr);
+	lpm_replace(d, fp->map[M_FIB], fk, fv, sizeof fv[0], nf);
+	lpm_replace(d, fp->map[M_ACCEPT], ak, av, sizeof av[0], na);
+	cfg.enabled = 1;
+	if (map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_CFG], &zero, &cfg, BPF_ANY) != 0)
+		d->host_cnt[HC_FP_MAP_ERR]++;
+	d->host_cnt[HC_FP_SYNC]++;
+	g_info("fastpath: on: %zu RO routes, %zu FIB routes, %zu accept entries", nr, nf, na);
+}
+
+/* ---- reports and counters -------------------------------------------------------- */
+
+static void
+fold_stats(struct aerod *d, struct fastpath *fp)
+{
+	static const int hc[FPS_COUNT] = {
+		[FPS_TX_PKTS] = HC_FP_TX_PKTS, [FPS_TX_BYTES] = HC_FP_TX_BYTES,
+		[FPS_TX_GSO] = HC_FP_TX_GSO, [FPS_TX_SLOW] = HC_FP_TX_SLOW,
+		[FPS_TX_ERR] = HC_FP_TX_ERR, [FPS_RX_PKTS] = HC_FP_RX_PKTS,
+		[FPS_RX_BYTES] = HC_FP_RX_BYTES, [FPS_RX_GSO] = HC_FP_RX_GSO,
+		[FPS_RX_SLOW] = HC_FP_RX_SLOW, [FPS_RX_NOT_ADMITTED] = HC_FP_RX_NOT_ADMITTED,
+		[FPS_RX_ERR] = HC_FP_RX_ERR, [FPS_RX_ECN_UNUSED] = HC_FP_RX_ECN_UNUSED,
+	};
+	uint64_t *v = g_new0(uint64_t, (size_t)fp->ncpu);
+	for (uint32_t i = 0; i < FPS_COUNT; i++) {
+		if (map_op(BPF_MAP_LOOKUP_ELEM, fp->map[M_STATS], &i, v, 0) != 0)
+			continue;
+		uint64_t s = 0;
+		for (int c = 0; c < fp->ncpu; c++)
+			s += v[c];
+		d->host_cnt[hc[i]] = s;
+	}
+	g_free(v);
+}
+
+static struct fastpath *the_fp;
+
+static gboolean
+poll_cb(gpointer user)
+{
+	struct aerod *d = user;
+	struct fastpath *fp = the_fp;
+	if (!fp || !d->node)
+		return G_SOURCE_CONTINUE;
+	fold_stats(d, fp);
+	if (!fp->have_cur || !fp->cur.enabled || fp->why[0])
+		return G_SOURCE_CONTINUE;
+	bool any = false;
+	for (size_t i = 0; i < fp->cur.n_routes; i++) {
+		const struct aero_fp_route *r = &fp->cur.routes[i];
+		if (r->action != AERO_FP_TUNNEL)
+			continue;
+		struct fp_lpm_key k;
+		struct fp_route v;
+		key_of(&k, &r->dst, r->dst_len);
+		if (map_op(BPF_MAP_LOOKUP_ELEM, fp->map[r->ro ? M_RO : M_FIB], &k, &v, 0) != 0)
+			continue;
+		if (v.pkts == fp->pkts_seen[i] || v.sample_ns == 0)
+			continue;
+		fp->pkts_seen[i] = v.pkts;
+		aero_node_fastpath_sent(d->node, v.sample, sizeof v.sample, aerod_now());
+		d->host_cnt[HC_FP_REPORTS]++;
+		any = true;
+	}
+	if (any)
+		aerod_run_core(d);
+	return G_SOURCE_CONTINUE;
+}
+
+void
+fastpath_sync(struct aerod *d)
+{
+	struct fastpath *fp = the_fp;
+	if (!fp || !d->node)
+		return;
+	struct aero_fastpath *x = g_new(struct aero_fastpath, 1);
+	aero_node_fastpath(d->node, x);
+	if (fp->have_cur && !memcmp(x, &fp->cur, sizeof *x)) {
+		g_free(x);
+		return;
+	}
+	program(d, fp, x);
+	fp->cur = *x;
+	fp->have_cur = true;
+	memset(fp->pkts_seen, 0, sizeof fp->pkts_seen);
+	g_free(x);
+}
+
+int
+fastpath_open(struct aerod *d, GError **err)
+{
+	if (d->cfg.role != AERO_ROLE_CLIENT || d->cfg.profile != AERO_PROFILE_P1) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+		            "--fastpath: P1 Clients only (a Server or Relay forwards between "
+		            "neighbours, P2 needs the ICV on every packet)");
+		return -1;
+	}
+	if (d->o.tap || d->pcapul) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+		            "--fastpath: with a TUN and the UDP underlay only (not --tap, not --underlay=pcap)");
+		return -1;
+	}
+	struct fastpath *fp = g_new0(struct fastpath, 1);
+	for (int i = 0; i < M_COUNT; i++)
+		fp->map[i] = -1;
+	fp->prog_eg = fp->prog_in = fp->link_eg = fp->link_in = -1;
+	fp->ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+	if (fp->ncpu < 1)
+		fp->ncpu = 1;
+	the_fp = fp;
+	fp->map[M_CFG] = map_create("aero_fp_cfg", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_cfg), 1, 0);
+	fp->map[M_RO] = map_create("aero_fp_ro", BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fp_lpm_key),
+	                           sizeof(struct fp_route), FP_MAX_ROUTES, BPF_F_NO_PREALLOC);
+	fp->map[M_FIB] = map_create("aero_fp_fib", BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fp_lpm_key),
+	                            sizeof(struct fp_route), FP_MAX_ROUTES, BPF_F_NO_PREALLOC);
+	fp->map[M_TRUST] = map_create("aero_fp_trust", BPF_MAP_TYPE_HASH, sizeof(struct fp_loc4),
+	                              4, FP_MAX_TRUST, 0);
+	fp->map[M_ACCEPT] = map_create("aero_fp_accept", BPF_MAP_TYPE_LPM_TRIE,
+	                               sizeof(struct fp_lpm_key), sizeof(struct fp_accept),
+	                               FP_MAX_ACCEPT, BPF_F_NO_PREALLOC);
+	fp->map[M_STATS] = map_create("aero_fp_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, FPS_COUNT, 0);
+	for (int i = 0; i < M_COUNT; i++) {
+		if (fp->map[i] < 0) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+			            "--fastpath: creating the BPF map %s: %s (root, Linux with BPF)",
+			            map_sym[i], g_strerror(errno));
+			fastpath_close(d);
+			return -1;
+		}
+	}
+	if ((fp->prog_eg = prog_load(fp, "tc/egress", err)) < 0 ||
+	    (fp->prog_in = prog_load(fp, "tc/ingress", err)) < 0 ||
+	    (fp->link_eg = link_tcx(fp->prog_eg, d->tun_ifindex, FP_TCX_EGRESS, err)) < 0) {
+		fastpath_close(d);
+		return -1;
+	}
+	fp->poll_id = g_timeout_add(AEROD_FP_POLL_MS, poll_cb, d);
+	g_message("fastpath: eBPF data path loaded (egress on %s; ingress on the locator's device "
+	          "once the Client is bound)", d->tun_name);
+	return 0;
+}
+
+void
+fastpath_close(struct aerod *d)
+{
+	(void)d;
+	struct fastpath *fp = the_fp;
+	if (!fp)
+		return;
+	if (fp->poll_id)
+		g_source_remove(fp->poll_id);
+	int *fds[] = {&fp->link_eg, &fp->link_in, &fp->prog_eg, &fp->prog_in};
+	for (size_t i = 0; i < G_N_ELEMENTS(fds); i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+	for (int i = 0; i < M_COUNT; i++)
+		if (fp->map[i] >= 0)
+			close(fp->map[i]);
+	g_free(fp);
+	the_fp = NULL;
+}
+
+char *
+fastpath_describe(struct aerod *d)
+{
+	(void)d;
+	struct fastpath *fp = the_fp;
+	if (!fp)
+		return g_strdup("off (aerod without --fastpath)");
+	if (fp->why[0])
+		return g_strdup_printf("loaded, not carrying traffic: %s", fp->why);
+	char ifn[IF_NAMESIZE] = "?";
+	if_indextoname(fp->in_ifindex, ifn);
+	return g_strdup_printf("on: egress %s, ingress %s", d->tun_name, ifn);
+}
