@@ -175,6 +175,9 @@ int rtnl_addr(struct aerod *d, bool add, unsigned ifindex,
 /* type: RTN_UNICAST (dev ifindex), RTN_BLACKHOLE, RTN_UNREACHABLE */
 int rtnl_route(struct aerod *d, bool add, unsigned table, int type,
                const struct aero_in6 *p, unsigned plen, unsigned ifindex);
+/* the same with an LWT BPF xmit program (prog_fd >= 0) on the route */
+int rtnl_route_lwt(struct aerod *d, bool add, unsigned table, int type,
+                   const struct aero_in6 *p, unsigned plen, unsigned ifindex, int prog_fd);
 /* Every IPv6 route of table: fn(prefix, plen, gateway (or NULL)). */
 int rtnl_dump_table(struct aerod *d, unsigned table,
                     void (*fn)(struct aerod *, const struct aero_in6 *,
@@ -198,6 +201,8 @@ void fastpath_close(struct aerod *d);
 /* after every run of the core: program the kernel from the core's export */
 void fastpath_sync(struct aerod *d);
 char *fastpath_describe(struct aerod *d); /* g_free */
+/* the LWT xmit program for routes through the AERO TUN, or -1 */
+int fastpath_xmit_fd(void);
 
 /* lease.c */
 void lease_init(struct aerod *d);

@@ -1,19 +1,23 @@
 /*
  * emu/aerod/fastpath.bpf.c -- aerod's kernel data path (aerod --fastpath):
- * two tc programs (tcx) that carry a P1 Client's established data packets
+ * two eBPF programs that carry a P1 Client's established data packets
  * without the two trips through user space, exactly as the core would:
  *
- *  egress  on the AERO TUN: an inner IPv6 data packet whose destination has
- *          a route-optimisation FORWARD entry or a FIB route to a neighbour
- *          (fp_ro, then fp_fib) is encapsulated (outer IPv4 / UDP, digest
- *          3.1 and 6.1: TTL := hop limit, TOS := traffic class, DF = 0, UDP
- *          checksum 0 over IPv4) and sent out of the underlay device through
- *          the kernel's route and neighbour tables (bpf_redirect_neigh);
- *  ingress on the underlay device: an IPv4/UDP packet to the own locator
- *          and port, from a trusted locator or an ACCEPT entry (digest 6.2),
- *          whose inner destination the FIB delivers locally, is decapsulated
- *          (RFC 6040 ECN: CE is copied into an ECT inner header) and handed
- *          to the AERO interface as if aerod had written it.
+ *  xmit    a lightweight-tunnel (LWT) program on the routes aerod installs
+ *          through the AERO interface (the default route via the Server): an
+ *          inner IPv6 data packet whose destination has a route-optimisation
+ *          FORWARD entry or a FIB route to a neighbour (fp_ro, then fp_fib)
+ *          gets its outer IPv4 / UDP header (digest 3.1 and 6.1: TTL := hop
+ *          limit, TOS := traffic class, DF = 0, UDP checksum 0 over IPv4)
+ *          and is routed again by the kernel (BPF_LWT_REROUTE): IPv4
+ *          routing, netfilter POSTROUTING (where the emulation's aero-impair
+ *          applies delay and loss), qdiscs and neighbours, as aerod's own
+ *          UDP socket would send it;
+ *  ingress a tc program (tcx) on the underlay device: an IPv4/UDP packet to
+ *          the own locator and port, from a trusted locator or an ACCEPT
+ *          entry (digest 6.2), whose inner destination the FIB delivers
+ *          locally, is decapsulated (RFC 6040 ECN) and handed to the AERO
+ *          interface as if aerod had written it.
  *
  * Everything else -- control messages (link-local or multicast inner
  * addresses, ND), packets above the MTU, unknown destinations or sources,
@@ -47,11 +51,9 @@ static long (*skb_store)(struct __sk_buff *skb, __u32 off, const void *from, __u
                          __u64 flags) = (void *)BPF_FUNC_skb_store_bytes;
 static long (*skb_adjust_room)(struct __sk_buff *skb, __s32 len_diff, __u32 mode,
                                __u64 flags) = (void *)BPF_FUNC_skb_adjust_room;
-static long (*skb_change_head)(struct __sk_buff *skb, __u32 len, __u64 flags) =
-	(void *)BPF_FUNC_skb_change_head;
+static long (*lwt_push_encap)(struct __sk_buff *skb, __u32 type, void *hdr, __u32 len) =
+	(void *)BPF_FUNC_lwt_push_encap;
 static long (*redirect)(__u32 ifindex, __u64 flags) = (void *)BPF_FUNC_redirect;
-static long (*redirect_neigh)(__u32 ifindex, void *params, int plen, __u64 flags) =
-	(void *)BPF_FUNC_redirect_neigh;
 
 /* the maps: symbols only; fastpath.c creates them and patches every load */
 struct fp_map_sym { int unused; };
@@ -117,19 +119,19 @@ ip4_csum(const __u16 *w)
 	return (__u16)~s;
 }
 
-SEC("tc/egress")
+SEC("lwt/xmit")
 int
-aero_fp_egress(struct __sk_buff *skb)
+aero_fp_xmit(struct __sk_buff *skb)
 {
 	__u32 zero = 0;
 	struct fp_cfg *cfg = map_lookup(&fp_cfg, &zero);
 	if (!cfg || !cfg->enabled || skb->protocol != BE16(0x86dd))
-		return TC_ACT_OK;
+		return BPF_OK;
 	__u8 ip6[41];
 	if (skb_load(skb, 0, ip6, 41) < 0)
 		return slow(FPS_TX_SLOW);
 	if ((ip6[0] >> 4) != 6 || is_control(ip6, ip6[40]))
-		return TC_ACT_OK; /* aerod and the core: not counted as slow */
+		return BPF_OK; /* aerod and the core: not counted as slow */
 	__u32 len = skb->len;
 	int gso = skb->gso_segs > 1 || skb->gso_size > 0;
 	__u32 segs = gso && skb->gso_segs ? skb->gso_segs : 1; /* before the encapsulation resets it */
@@ -184,21 +186,13 @@ aero_fp_egress(struct __sk_buff *skb)
 	hdr[12] = BE16((__u16)(len + 8));
 	hdr[13] = 0;                      /* UDP checksum 0 over IPv4 (digest 3.1) */
 
-	__u64 fl = BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 |
-	           BPF_F_ADJ_ROOM_ENCAP_L4_UDP;
-	if (skb_adjust_room(skb, FP_OUTER_LEN, BPF_ADJ_ROOM_MAC, fl) < 0)
+	if (lwt_push_encap(skb, BPF_LWT_ENCAP_IP, hdr, sizeof hdr) < 0)
 		return slow(FPS_TX_ERR); /* unchanged: aerod sends it */
-	if (skb_store(skb, 0, hdr, sizeof hdr, 0) < 0 ||
-	    skb_change_head(skb, FP_ETH_LEN, 0) < 0) {
-		stat_add(FPS_TX_ERR, 1);
-		return TC_ACT_SHOT; /* half built: cannot go either way */
-	}
-	/* a zero Ethernet header: bpf_redirect_neigh fills it */
 	stat_add(FPS_TX_PKTS, segs);
 	stat_add(FPS_TX_BYTES, len);
 	if (gso)
 		stat_add(FPS_TX_GSO, 1);
-	return (int)redirect_neigh(cfg->ul_ifindex, 0, 0, 0);
+	return BPF_LWT_REROUTE; /* IPv4 routing, netfilter, qdiscs, neighbours */
 }
 
 SEC("tc/ingress")

@@ -1,9 +1,11 @@
 /*
  * emu/aerod/fastpath.c -- aerod --fastpath: the kernel data path of a P1
- * Client (fastpath.bpf.c). This file loads the two tc programs (the object
- * is built into aerod), attaches them with tcx links (egress of the AERO
- * TUN, ingress of the locator's device; the links go away with the
- * process, also after kill -9), programs the maps from the core's export
+ * Client (fastpath.bpf.c). This file loads the two programs (the object is
+ * built into aerod): the LWT xmit program, which rtnl.c puts on every route
+ * aerod installs through the AERO TUN (the routes vanish with the TUN when
+ * aerod exits), and the tc ingress program, attached with a tcx link to the
+ * locator's device (the link goes away with the process, also after kill
+ * -9). It programs the maps from the core's export
  * (aero_node_fastpath) after every run of the core, and every
  * AEROD_FP_POLL_MS reports what the kernel carried (aero_node_fastpath_sent)
  * and folds the data path's counters into the host counters.
@@ -25,7 +27,6 @@
 #include <unistd.h>
 
 #define FP_TCX_INGRESS 46 /* enum bpf_attach_type, Linux >= 6.6 */
-#define FP_TCX_EGRESS 47
 
 extern const unsigned char aerod_fastpath_obj[];
 extern const unsigned int aerod_fastpath_obj_len;
@@ -37,7 +38,7 @@ static const char *const map_sym[M_COUNT] = {
 
 struct fastpath {
 	int map[M_COUNT];
-	int prog_eg, prog_in, link_eg, link_in;
+	int prog_xmit, prog_in, link_in;
 	unsigned in_ifindex;           /* where the ingress program is attached */
 	struct aero_fastpath cur;      /* the export last programmed */
 	bool have_cur;
@@ -94,7 +95,7 @@ sect(const Elf64_Ehdr *eh, const char *name)
 }
 
 static int
-prog_load(struct fastpath *fp, const char *secname, GError **err)
+prog_load(struct fastpath *fp, const char *secname, unsigned type, GError **err)
 {
 	const uint8_t *obj = aerod_fastpath_obj;
 	const Elf64_Ehdr *eh = (const void *)obj;
@@ -136,7 +137,7 @@ prog_load(struct fastpath *fp, const char *secname, GError **err)
 	static char log[65536];
 	union bpf_attr a;
 	memset(&a, 0, sizeof a);
-	a.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	a.prog_type = type;
 	a.insns = (uintptr_t)insn;
 	a.insn_cnt = (uint32_t)ninsn;
 	a.license = (uintptr_t)(obj + lic->sh_offset);
@@ -179,7 +180,7 @@ link_tcx(int prog, unsigned ifindex, unsigned type, GError **err)
 		if_indextoname(ifindex, name);
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
 		            "fastpath: tcx %s on %s: %s (tcx needs Linux >= 6.6)",
-		            type == FP_TCX_EGRESS ? "egress" : "ingress", name,
+		            type == FP_TCX_INGRESS ? "ingress" : "egress", name,
 		            g_strerror(errno));
 	}
 	return fd;
@@ -279,14 +280,6 @@ clear_hash(int fd)
 			break;
 }
 
-/* a TUNNEL route to an address of this namespace would leave by the wire
- * (bpf_redirect_neigh) and never arrive: through the core and the kernel */
-static bool
-is_local_v4(const uint8_t ip[4])
-{
-	return ifindex_of_v4(ip) != 0;
-}
-
 static void
 program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 {
@@ -349,8 +342,7 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 		const struct aero_fp_route *r = &x->routes[i];
 		struct fp_route v = {.action = r->action, .src_len = r->src_len};
 		memcpy(v.src, r->src.b, 16);
-		if (r->action == AERO_FP_TUNNEL &&
-		    (!loc4(&r->loc, &v.dst_ip, &v.dst_port) || is_local_v4(r->loc.ip)))
+		if (r->action == AERO_FP_TUNNEL && !loc4(&r->loc, &v.dst_ip, &v.dst_port))
 			v.action = FPA_SLOW;
 		if (r->ro) {
 			key_of(&rk[nr], &r->dst, r->dst_len);
@@ -489,7 +481,7 @@ fastpath_open(struct aerod *d, GError **err)
 	struct fastpath *fp = g_new0(struct fastpath, 1);
 	for (int i = 0; i < M_COUNT; i++)
 		fp->map[i] = -1;
-	fp->prog_eg = fp->prog_in = fp->link_eg = fp->link_in = -1;
+	fp->prog_xmit = fp->prog_in = fp->link_in = -1;
 	fp->ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (fp->ncpu < 1)
 		fp->ncpu = 1;
@@ -514,15 +506,14 @@ fastpath_open(struct aerod *d, GError **err)
 			return -1;
 		}
 	}
-	if ((fp->prog_eg = prog_load(fp, "tc/egress", err)) < 0 ||
-	    (fp->prog_in = prog_load(fp, "tc/ingress", err)) < 0 ||
-	    (fp->link_eg = link_tcx(fp->prog_eg, d->tun_ifindex, FP_TCX_EGRESS, err)) < 0) {
+	if ((fp->prog_xmit = prog_load(fp, "lwt/xmit", BPF_PROG_TYPE_LWT_XMIT, err)) < 0 ||
+	    (fp->prog_in = prog_load(fp, "tc/ingress", BPF_PROG_TYPE_SCHED_CLS, err)) < 0) {
 		fastpath_close(d);
 		return -1;
 	}
 	fp->poll_id = g_timeout_add(AEROD_FP_POLL_MS, poll_cb, d);
-	g_message("fastpath: eBPF data path loaded (egress on %s; ingress on the locator's device "
-	          "once the Client is bound)", d->tun_name);
+	g_message("fastpath: eBPF data path loaded (xmit on the routes through %s; ingress on "
+	          "the locator's device once the Client is bound)", d->tun_name);
 	return 0;
 }
 
@@ -535,7 +526,7 @@ fastpath_close(struct aerod *d)
 		return;
 	if (fp->poll_id)
 		g_source_remove(fp->poll_id);
-	int *fds[] = {&fp->link_eg, &fp->link_in, &fp->prog_eg, &fp->prog_in};
+	int *fds[] = {&fp->link_in, &fp->prog_xmit, &fp->prog_in};
 	for (size_t i = 0; i < G_N_ELEMENTS(fds); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -557,5 +548,11 @@ fastpath_describe(struct aerod *d)
 		return g_strdup_printf("loaded, not carrying traffic: %s", fp->why);
 	char ifn[IF_NAMESIZE] = "?";
 	if_indextoname(fp->in_ifindex, ifn);
-	return g_strdup_printf("on: egress %s, ingress %s", d->tun_name, ifn);
+	return g_strdup_printf("on: xmit on the routes through %s, ingress on %s", d->tun_name, ifn);
+}
+
+int
+fastpath_xmit_fd(void)
+{
+	return the_fp ? the_fp->prog_xmit : -1;
 }

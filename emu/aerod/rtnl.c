@@ -9,6 +9,7 @@
  * hands each route to the core (aero_node_route_update).
  */
 #include <errno.h>
+#include <linux/lwtunnel.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -33,8 +34,23 @@ add_attr(struct nlreq *r, unsigned short type, const void *data, size_t len)
 	struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
 	a->rta_type = type;
 	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
 	r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+static struct rtattr *
+nest_begin(struct nlreq *r, unsigned short type)
+{
+	struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
+	add_attr(r, type, NULL, 0);
+	return a;
+}
+
+static void
+nest_end(struct nlreq *r, struct rtattr *a)
+{
+	a->rta_len = (unsigned short)((char *)r + r->h.nlmsg_len - (char *)a);
 }
 
 int
@@ -155,8 +171,8 @@ rtnl_addr(struct aerod *d, bool add, unsigned ifindex, const struct aero_in6 *a,
 }
 
 int
-rtnl_route(struct aerod *d, bool add, unsigned table, int type,
-           const struct aero_in6 *p, unsigned plen, unsigned ifindex)
+rtnl_route_lwt(struct aerod *d, bool add, unsigned table, int type,
+               const struct aero_in6 *p, unsigned plen, unsigned ifindex, int prog_fd)
 {
 	struct nlreq r;
 	memset(&r, 0, sizeof r);
@@ -178,7 +194,26 @@ rtnl_route(struct aerod *d, bool add, unsigned table, int type,
 		uint32_t oif = ifindex;
 		add_attr(&r, RTA_OIF, &oif, sizeof oif);
 	}
+	if (add && prog_fd >= 0) {
+		/* encap bpf xmit: the fast path's program (fastpath.c) */
+		uint16_t et = LWTUNNEL_ENCAP_BPF;
+		add_attr(&r, RTA_ENCAP_TYPE, &et, sizeof et);
+		struct rtattr *enc = nest_begin(&r, RTA_ENCAP);
+		struct rtattr *x = nest_begin(&r, LWT_BPF_XMIT);
+		uint32_t fd = (uint32_t)prog_fd;
+		add_attr(&r, LWT_BPF_PROG_FD, &fd, sizeof fd);
+		add_attr(&r, LWT_BPF_PROG_NAME, "aero_fp_xmit", sizeof "aero_fp_xmit");
+		nest_end(&r, x);
+		nest_end(&r, enc);
+	}
 	return transact(d, &r, add ? "route add" : "route del");
+}
+
+int
+rtnl_route(struct aerod *d, bool add, unsigned table, int type,
+           const struct aero_in6 *p, unsigned plen, unsigned ifindex)
+{
+	return rtnl_route_lwt(d, add, table, type, p, plen, ifindex, -1);
 }
 
 /* ---- route dumps and the Relay's monitor ---------------------------------------- */
@@ -364,7 +399,10 @@ rtnl_apply_event(struct aerod *d, const struct aero_event *e)
 		unsigned oif = (e->rkind == AERO_RT_LINK || e->ifindex) &&
 		               ev_ifindex(d, e->ifindex) ? ev_ifindex(d, e->ifindex)
 		                                         : d->tun_ifindex;
-		rtnl_route(d, add, RT_TABLE_MAIN, type, &e->prefix, e->plen, oif);
+		/* --fastpath: the routes through the AERO TUN carry the LWT
+		 * program, which takes what the core's table allows */
+		rtnl_route_lwt(d, add, RT_TABLE_MAIN, type, &e->prefix, e->plen, oif,
+		               type == RTN_UNICAST && oif == d->tun_ifindex ? fastpath_xmit_fd() : -1);
 		break;
 	}
 	case AERO_EV_ROUTE_ANNOUNCE:
