@@ -201,6 +201,8 @@ void fastpath_close(struct aerod *d);
 /* after every run of the core: program the kernel from the core's export */
 void fastpath_sync(struct aerod *d);
 char *fastpath_describe(struct aerod *d); /* g_free */
+/* the kernel's counters into d->host_cnt now (also every AEROD_FP_POLL_MS) */
+void fastpath_counters(struct aerod *d);
 /* the LWT xmit program for routes through the AERO TUN, or -1 */
 int fastpath_xmit_fd(void);
 

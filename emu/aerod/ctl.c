@@ -55,6 +55,7 @@ answer_ok(const char *key, const char *val)
 static char *
 answer_counters(struct aerod *d)
 {
+	fastpath_counters(d);
 	GString *s = g_string_new(NULL);
 	struct aj j;
 	aj_init(&j, s);
@@ -72,6 +73,7 @@ answer_counters(struct aerod *d)
 static char *
 answer_show(struct aerod *d)
 {
+	fastpath_counters(d);
 	char *dump = aero_node_dump_json(d->node);
 	GString *s = g_string_new(NULL);
 	struct aj j;

@@ -413,6 +413,13 @@ fold_stats(struct aerod *d, struct fastpath *fp)
 
 static struct fastpath *the_fp;
 
+void
+fastpath_counters(struct aerod *d)
+{
+	if (the_fp)
+		fold_stats(d, the_fp);
+}
+
 static gboolean
 poll_cb(gpointer user)
 {
