@@ -111,6 +111,20 @@ class Run:
         self.scen_text = r.stdout
         s = self.s = json.loads(r.stdout)
         self.manet = s["underlay"].get("manet")
+        # --fastpath: the Clients' data path in the kernel (aerod --fastpath).
+        # Its egress goes through netfilter POSTROUTING, where aero-impair
+        # applies each network's delay and loss; its ingress decapsulates
+        # before PREROUTING, where the MANET radio decides who is in range,
+        # so a MANET run would receive from out of range: refused.
+        self.fastpath = self.a.fastpath
+        if self.fastpath:
+            if self.manet:
+                raise Fail("--fastpath cannot run a MANET: the kernel data path decapsulates before "
+                           "the radio's range and loss (netfilter PREROUTING) see the packet", 3)
+            if self.a.tap:
+                raise Fail("--fastpath needs TUN interfaces (not --tap)", 3)
+            if s["link"]["profile"] != "P1":
+                raise Fail("--fastpath carries P1 only (P2 needs the SEAL ICV on every packet)", 3)
         if self.manet:
             # one shared radio segment: every node on aesw0, address from
             # the loader's rule (manet_address), 10.0.0.0/16
@@ -727,6 +741,8 @@ class Run:
             argv += ["--downstream", "tun:aeds1"]
         if self.a.tap:
             argv += ["--tap"]
+        if self.fastpath and nd["role"] == "client":
+            argv += ["--fastpath"]
         p = h.popen(argv, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.out, "logs", f"{name}.stderr"), "a"))
         self.procs.append((f"{name}-aerod", p))
         self.aerod[name] = p
@@ -1245,7 +1261,8 @@ class Run:
                "seed": self.a.seed or self.s["run"]["seed"], "run": self.s["run"]["run"],
                "started_utc": self.started, "duration_s": self.duration, "aero_version": ver,
                "time_scale": self.scale, "nd_reachable_ms": self.a.nd_reachable_ms or None,
-               "aero_interface": "tap" if self.a.tap else "tun"}
+               "aero_interface": "tap" if self.a.tap else "tun",
+               "data_path": "kernel (aerod --fastpath) for Clients" if self.fastpath else "aerod (user space)"}
         json.dump(run, open(os.path.join(self.out, "run.json"), "w"), indent=1)
         open(os.path.join(self.out, "scenario.json"), "w").write(self.scen_text)
 
@@ -1395,6 +1412,9 @@ def main():
                     help="a network of more hosts than this gets access bridges [100]")
     ap.add_argument("--tap", action="store_true",
                     help="every aerod's AERO interface is a TAP device (Ethernet framing) instead of a TUN")
+    ap.add_argument("--fastpath", action="store_true",
+                    help="P1 Clients carry established data packets in the kernel (aerod --fastpath, "
+                         "eBPF) instead of in aerod; IPv4 locators; not with MANET or --tap")
     ap.add_argument("--nd-reachable-ms", type=int, default=0,
                     help="kernel neighbour (ND/ARP) base reachable time on every host, ms, with a "
                          "proportional first-probe delay (1-5 s) [kernel default: 30000]")
