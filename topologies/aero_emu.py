@@ -55,6 +55,7 @@ def sh(cmd, check=True):
     return r.stdout
 
 
+IMPAIR_MARK = "0xae1"  # emu/impair/aero-impair.c AERO_IMPAIR_MARK
 LOCK_PATH = "/run/aero-emu.lock"
 _AccessBridge = None
 
@@ -374,9 +375,12 @@ class Run:
             loss = netd["loss"]
             if d == 0 and j == 0 and loss == 0:
                 continue
+            # release mode (aero-impair.c): the copy it sends after the
+            # delay carries IMPAIR_MARK and passes this rule
             for ipt in ("iptables", "ip6tables"):
-                h.cmd(f"{ipt} -t mangle -A POSTROUTING -o {ifn} -j NFQUEUE --queue-num {q} --queue-bypass")
-            specs.append(f"{q}:{d}:{j}:{loss}")
+                h.cmd(f"{ipt} -t mangle -A POSTROUTING -o {ifn} -m mark ! --mark {IMPAIR_MARK} "
+                      f"-j NFQUEUE --queue-num {q} --queue-bypass")
+            specs.append(f"{q}:{d}:{j}:{loss}:{ifn}")
         if not specs:
             return
         seed = (self.a.seed or self.s["run"]["seed"]) * 1000 + self.nodes[name]["idx"]
