@@ -1151,9 +1151,9 @@ fp_fib_route(struct aero_node *n, struct fib_entry *e, void *arg)
 	case NH_LOCAL:
 		r->action = AERO_FP_DELIVER;
 		break;
-	case NH_TUNNEL: /* downstream link k: the host may give it a device */
-		if (nh->ifindex == 0)
-			r->action = AERO_FP_DELIVER;
+	case NH_TUNNEL: /* the AERO interface (0) or downstream link k */
+		r->action = AERO_FP_DELIVER;
+		r->ifindex = nh->ifindex;
 		break;
 	case NH_BLACKHOLE:
 		break;

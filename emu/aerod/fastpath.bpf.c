@@ -249,6 +249,7 @@ aero_fp_ingress(struct __sk_buff *skb)
 	struct fp_route *r = map_lookup(&fp_fib, &k);
 	if (!r || r->action != FPA_DELIVER)
 		return slow(FPS_RX_SLOW);
+	__u32 out_ifindex = r->out_ifindex;
 
 	/* RFC 6040 decapsulation (digest 6.1; tunnel.c: tunnel_ecn_decap) */
 	__u8 outer = ip[1] & 3, inner = (ip6[1] >> 4) & 3;
@@ -275,7 +276,8 @@ aero_fp_ingress(struct __sk_buff *skb)
 	stat_add(FPS_RX_BYTES, len - FP_ETH_LEN - FP_OUTER_LEN);
 	if (gso)
 		stat_add(FPS_RX_GSO, 1);
-	return (int)redirect(cfg->tun_ifindex, BPF_F_INGRESS);
+	/* as aerod writes it: to the AERO TUN or a downstream link's TUN */
+	return (int)redirect(out_ifindex ? out_ifindex : cfg->tun_ifindex, BPF_F_INGRESS);
 }
 
 char _license[] SEC("license") = "Dual BSD/GPL";

@@ -344,6 +344,13 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 		memcpy(v.src, r->src.b, 16);
 		if (r->action == AERO_FP_TUNNEL && !loc4(&r->loc, &v.dst_ip, &v.dst_port))
 			v.action = FPA_SLOW;
+		/* downstream link k: its own TUN (--downstream tun:NAME), else
+		 * the AERO TUN and the kernel's routes, as tun_write_link */
+		if (r->action == AERO_FP_DELIVER && r->ifindex > 0 && r->ifindex <= d->o.n_downstream &&
+		    d->ds_fd[r->ifindex - 1] >= 0)
+			v.out_ifindex = d->ds_ifindex[r->ifindex - 1];
+		else if (r->action == AERO_FP_DELIVER && r->ifindex > d->o.n_downstream)
+			v.action = FPA_SLOW; /* no such link: the core counts it */
 		if (r->ro) {
 			key_of(&rk[nr], &r->dst, r->dst_len);
 			rv[nr++] = v;

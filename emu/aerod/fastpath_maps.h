@@ -49,6 +49,8 @@ struct fp_route {
 	__u8 src_len;             /* inner sources in src/src_len only (0: any) */
 	__u8 pad;
 	__u8 src[16];
+	__u32 out_ifindex;        /* FPA_DELIVER: the device (0: the AERO TUN) */
+	__u32 pad2;
 	/* written by the data path, read by aerod (reports to the core) */
 	__u64 pkts, bytes, last_ns, sample_ns;
 	__u8 sample[FP_SAMPLE_LEN];

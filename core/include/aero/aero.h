@@ -397,6 +397,8 @@ struct aero_fp_route {
 	                         precedence over every FIB route */
 	uint8_t action;       /* enum aero_fp_action */
 	struct aero_loc loc;  /* AERO_FP_TUNNEL: the neighbour's locator */
+	uint32_t ifindex;     /* AERO_FP_DELIVER: 0 = the AERO interface, k =
+	                         downstream link k (as in AERO_OUT_PACKET) */
 };
 
 /* Packets from loc are admitted when their inner source is in src/src_len
