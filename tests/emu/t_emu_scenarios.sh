@@ -7,7 +7,8 @@
 # Clients only). For each: every Client delegated, every flow delivered (p2-secure with TAP AERO interfaces),
 # the impairment measured on every network (between locators: Clients have
 # no native IPv6 address). Each of these failed once while the quickstart
-# passed.
+# passed. Last, the quickstart with --fastpath (the Clients' kernel data
+# path).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/emu/lib.sh
@@ -65,4 +66,31 @@ run_scenario route-opt 0.25 0.9
 # on the OVS bridge) forced on the small ones
 run_scenario p2-secure 0.25 0.9 --tap --access-threshold 2 --access-group 2
 expect "p2-secure: hosts on kernel access bridges (the large-network layout)" "kernel access bridge" "$out_all"
+# quickstart with the Clients' data path in the kernel (--fastpath): every
+# flow as through aerod, every Client's data carried by the kernel (its
+# aerod reads no data from the TUN), the impairment still applied (the
+# kernel path goes through netfilter POSTROUTING), and TCP not throttled by
+# the link delay (aero-impair's release mode)
+run_scenario quickstart 0.2 0.85 --fastpath --nd-reachable-ms 1000
+res=$(/usr/bin/python3 - "$O/quickstart" <<'PY'
+import json, sys
+d = sys.argv[1]
+c = json.load(open(d + "/counters.json"))
+s = json.load(open(d + "/summary.json"))
+sc = json.load(open(d + "/scenario.json"))
+srcs = {f["from"] for f in sc["traffic"]} & {n["name"] for n in sc["nodes"] if n["role"] == "client"}
+for n in sorted(srcs):
+    print("client", n, c[n].get("host_fp_tx_packets", 0), c[n].get("host_tun_rx", 0))
+tcp = [f.get("throughput_mbit") or 0 for f in s["flows"].values() if f.get("type") == "tcp_bulk"]
+print("tcp", min(tcp) if tcp else 0)
+PY
+)
+echo "$res" | sed 's/^/# /'
+bad=$(echo "$res" | awk '$1 == "client" && ($3 < 50 || $4 > 20)')
+[ -n "$(echo "$res" | awk '$1 == "client"')" ] && [ -z "$bad" ] &&
+	ok "quickstart --fastpath: every sending Client's data carried by the kernel (host_fp_tx_packets, host_tun_rx)" ||
+	nok "quickstart --fastpath: data through the kernel" "$res"
+awk -v t="$(echo "$res" | awk '$1 == "tcp" {print $2}')" 'BEGIN{exit !(t >= 10)}' &&
+	ok "quickstart --fastpath: TCP over the 10+2+20 ms path at $(echo "$res" | awk '$1 == "tcp" {print $2}') Mbit/s (>= 10: not throttled by the held link delay)" ||
+	nok "quickstart --fastpath: TCP throughput ($res)"
 finish
