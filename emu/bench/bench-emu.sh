@@ -18,7 +18,8 @@
 #  an efficiency figure that survives other load), and for TCP the aerods'
 #  CPU seconds per GB moved.
 #
-# Knobs: SECS (iperf3 run length, 5), SIZES ("10 50 100"), AERO_BUILD,
+# Knobs: SECS (iperf3 run length, 5), REPEAT (rounds of part A, 1; more print
+# the medians of the ratios, each against its own round's VXLAN), SIZES ("10 50 100"), AERO_BUILD,
 # PARTS ("A B C"), VARIANTS (aerod variants of part A, default
 # "nobatch nooffload offload mtu1450"; "nobatch" = --no-batch --no-offload, the
 # first data path; "nooffload" = recvmmsg/sendmmsg bursts without offloads;
@@ -40,7 +41,8 @@ B=${AERO_BUILD:-build}
 SECS=${SECS:-5}
 SIZES=${SIZES:-"10 50 100"}
 PARTS=${PARTS:-"A B C"}
-VARIANTS=${VARIANTS:-"nobatch nooffload offload mtu1450 fastpath"}
+VARIANTS=${VARIANTS:-"nobatch nooffload offload mtu1450 fastpath fastpath1450"}
+REPEAT=${REPEAT:-1}
 [ "$(id -u)" = 0 ] || { echo "bench-emu: needs root (namespaces, TUN, OVS)"; exit 1; }
 for p in aerod aeroctl; do [ -x "$B/$p" ] || { echo "bench-emu: $B/$p not built"; exit 1; }; done
 command -v iperf3 >/dev/null || { echo "bench-emu: iperf3 is not installed"; exit 1; }
@@ -129,35 +131,18 @@ load=$(cut -d' ' -f1 /proc/loadavg); echo "load average before: $load"
 declare -A R
 
 if [[ " $PARTS " == *" A "* ]]; then
-# ---- A: veth --------------------------------------------------------------------------
-base
-R[veth,tcp]=$(run_iperf tcp fd00:202::2)
-R[veth,udp]=$(run_iperf udp fd00:202::2)
-
-# ---- A: kernel VXLAN (IPv6 inner over IPv4 UDP underlay) -----------------------------
-base
-ok=1
-ip -n $NA link add aebhvx type vxlan id 42 local 10.202.0.1 remote 10.202.0.2 dstport 4789 dev aebhA0 2>/dev/null || ok=0
-ip -n $NB link add aebhvx type vxlan id 42 local 10.202.0.2 remote 10.202.0.1 dstport 4789 dev aebhB0 2>/dev/null || ok=0
-if [ $ok = 1 ]; then
-	ip -n $NA addr add fd00:203::1/64 dev aebhvx nodad; ip -n $NB addr add fd00:203::2/64 dev aebhvx nodad
-	ip -n $NA link set aebhvx up; ip -n $NB link set aebhvx up
-	R[vxlan,tcp]=$(run_iperf tcp fd00:203::2)
-	R[vxlan,udp]=$(run_iperf udp fd00:203::2)
-else
-	R[vxlan,tcp]="nan - - -"; R[vxlan,udp]="nan - - -"
-fi
-
 # ---- A: the AERO overlay: Client A -> Server -> Client B (aerod, P1) -----------------
 # one run per variant (VARIANTS), all in this same run of the bench
 declare -A VNAME=([nobatch]="aero --no-batch --no-offload" [nooffload]="aero mmsg, --no-offload"
                   [gso64k]="aero offloads, TUN GSO 64 KB"
                   [offload]="aero mmsg + offloads" [offload1]="aero --no-batch + offloads"
                   [mtu1450]="aero offloads, inner MTU 1450"
-                  [fastpath]="aero --fastpath (eBPF, kernel)")
+                  [fastpath]="aero --fastpath (eBPF, kernel)"
+                  [fastpath1450]="aero --fastpath, inner MTU 1450")
 declare -A VARGS=([nobatch]="--no-batch --no-offload" [nooffload]="--no-offload" [offload]=""
                   [gso64k]="--tun-gso-max 0"
-                  [offload1]="--no-batch" [mtu1450]="--mtu 1450" [fastpath]="--fastpath")
+                  [offload1]="--no-batch" [mtu1450]="--mtu 1450" [fastpath]="--fastpath"
+                  [fastpath1450]="--fastpath --mtu 1450")
 declare -A RO
 overlay() { # key extra-aerod-args...
 	local key=$1; shift
@@ -186,19 +171,41 @@ overlay() { # key extra-aerod-args...
 	fi
 	stop_pids
 }
+ratio() { /usr/bin/python3 -c 'import sys,math
+try: a,b=float(sys.argv[1]),float(sys.argv[2])
+except ValueError: a,b=float("nan"),0
+print("%.3f"%(a/b) if b>0 and not math.isnan(a) and not math.isnan(b) else "-")' "$1" "$2"; }
+f1() { echo "$1"; }
+measure_a() { # one round: veth, VXLAN and every variant, back to back
+# ---- A: veth --------------------------------------------------------------------------
+base
+R[veth,tcp]=$(run_iperf tcp fd00:202::2)
+R[veth,udp]=$(run_iperf udp fd00:202::2)
+
+# ---- A: kernel VXLAN (IPv6 inner over IPv4 UDP underlay) -----------------------------
+base
+ok=1
+ip -n $NA link add aebhvx type vxlan id 42 local 10.202.0.1 remote 10.202.0.2 dstport 4789 dev aebhA0 2>/dev/null || ok=0
+ip -n $NB link add aebhvx type vxlan id 42 local 10.202.0.2 remote 10.202.0.1 dstport 4789 dev aebhB0 2>/dev/null || ok=0
+if [ $ok = 1 ]; then
+	ip -n $NA addr add fd00:203::1/64 dev aebhvx nodad; ip -n $NB addr add fd00:203::2/64 dev aebhvx nodad
+	ip -n $NA link set aebhvx up; ip -n $NB link set aebhvx up
+	R[vxlan,tcp]=$(run_iperf tcp fd00:203::2)
+	R[vxlan,udp]=$(run_iperf udp fd00:203::2)
+else
+	R[vxlan,tcp]="nan - - -"; R[vxlan,udp]="nan - - -"
+fi
+
 for v in $VARIANTS; do
 	[ -n "${VNAME[$v]:-}" ] || { echo "bench-emu: unknown variant $v (${!VNAME[*]})"; continue; }
 	# shellcheck disable=SC2086
 	overlay $v ${VARGS[$v]}
 done
 
-ratio() { /usr/bin/python3 -c 'import sys,math
-try: a,b=float(sys.argv[1]),float(sys.argv[2])
-except ValueError: a,b=float("nan"),0
-print("%.3f"%(a/b) if b>0 and not math.isnan(a) and not math.isnan(b) else "-")' "$1" "$2"; }
-f1() { echo "$1"; }
+}
+print_a() { # $1: round
 echo
-echo "A. two namespaces, one plain veth pair (no OVS), 1 stream, ${SECS} s each; TCP: iperf3 -C cubic;"
+echo "A. (round $1 of $REPEAT) two namespaces, one plain veth pair (no OVS), 1 stream, ${SECS} s each; TCP: iperf3 -C cubic;"
 echo "   aerod CPU = the aerods' user+system time in % of one core; busy = machine-wide CPU busy % (2 cores);"
 echo "   CPU s/GB = aerod CPU seconds per GB received (lower is better; robust to shared load)"
 printf "%-30s %8s %6s %6s %6s %5s %8s | %9s %6s %6s %6s %5s\n" path "TCP Gb/s" /veth /vxlan "aeroCPU" busy "CPUs/GB" \
@@ -215,8 +222,39 @@ for k in veth vxlan $VARIANTS; do
 		"$(ratio $t $(f1 ${R[vxlan,tcp]}))" "$tc" "$tb" "$te" "$u" "$(ratio $u $(f1 ${R[veth,udp]}))" \
 		"$(ratio $u $(f1 ${R[vxlan,udp]}))" "$uc" "$ub"
 done
+	for k in veth vxlan $VARIANTS; do # paired ratios of this round, for the medians
+		[ -n "${R[$k,tcp]:-}" ] || continue
+		# shellcheck disable=SC2086
+		echo "$k $(f1 ${R[$k,tcp]}) $(ratio $(f1 ${R[$k,tcp]}) $(f1 ${R[vxlan,tcp]})) $(f1 ${R[$k,udp]}) $(ratio $(f1 ${R[$k,udp]}) $(f1 ${R[vxlan,udp]}))" >> "$W/rounds"
+	done
+}
+for rep in $(seq "$REPEAT"); do
+	measure_a
+	print_a "$rep"
+done
 for v in $VARIANTS; do echo "($v: Client A counters after the runs: ${RO[$v]:-?})"; done
 echo "(aero: Client A -> Server -> Client B unless route optimisation made it direct: see ro_/forwarded above)"
+if [ "$REPEAT" -gt 1 ]; then
+	echo
+	echo "A. medians over $REPEAT rounds (each ratio against the VXLAN run of its own round):"
+	/usr/bin/python3 - "$W/rounds" <<'PY'
+import statistics, sys
+rows = {}
+for l in open(sys.argv[1]):
+    k, *v = l.split()
+    rows.setdefault(k, []).append(v)
+def med(vals):
+    x = [float(v) for v in vals if v not in ("-", "nan")]
+    return ("%.3f" % statistics.median(x)) if x else "-"
+def rng(vals):
+    x = [float(v) for v in vals if v not in ("-", "nan")]
+    return ("%.2f-%.2f" % (min(x), max(x))) if x else "-"
+print("%-12s %10s %10s %12s | %10s %10s" % ("path", "TCP Gb/s", "TCP/vxlan", "(range)", "64B kpps", "kpps/vxlan"))
+for k, v in rows.items():
+    print("%-12s %10s %10s %12s | %10s %10s" % (k, med([r[0] for r in v]), med([r[1] for r in v]),
+          rng([r[1] for r in v]), med([r[2] for r in v]), med([r[3] for r in v])))
+PY
+fi
 ip netns del $NA 2>/dev/null; ip netns del $NB 2>/dev/null
 fi
 
