@@ -14,31 +14,21 @@
  * relocations are loads of the six map symbols (fastpath_maps.h).
  */
 #include "aerod.h"
-#include "fastpath_maps.h"
+#include "fpload.h"
 
 #include <arpa/inet.h>
-#include <elf.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/bpf.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define FP_TCX_INGRESS 46 /* enum bpf_attach_type, Linux >= 6.6 */
 
-extern const unsigned char aerod_fastpath_obj[];
-extern const unsigned int aerod_fastpath_obj_len;
-
-enum { M_CFG, M_RO, M_FIB, M_TRUST, M_ACCEPT, M_STATS, M_COUNT };
-static const char *const map_sym[M_COUNT] = {
-	"fp_cfg", "fp_ro", "fp_fib", "fp_trust", "fp_accept", "fp_stats",
-};
-
 struct fastpath {
-	int map[M_COUNT];
-	int prog_xmit, prog_in, link_in;
+	struct fp_obj o;
+	int link_in;
 	unsigned in_ifindex;           /* where the ingress program is attached */
 	struct aero_fastpath cur;      /* the export last programmed */
 	bool have_cur;
@@ -48,124 +38,6 @@ struct fastpath {
 	char why[160];                 /* why the table is not in the kernel */
 };
 
-static long
-sys_bpf(int cmd, union bpf_attr *a)
-{
-	return syscall(__NR_bpf, cmd, a, sizeof *a);
-}
-
-static int
-map_create(const char *name, unsigned type, unsigned ksz, unsigned vsz,
-           unsigned max, unsigned flags)
-{
-	union bpf_attr a;
-	memset(&a, 0, sizeof a);
-	a.map_type = type;
-	a.key_size = ksz;
-	a.value_size = vsz;
-	a.max_entries = max;
-	a.map_flags = flags;
-	g_strlcpy(a.map_name, name, sizeof a.map_name);
-	return (int)sys_bpf(BPF_MAP_CREATE, &a);
-}
-
-static int
-map_op(int cmd, int fd, const void *k, void *v, uint64_t flags)
-{
-	union bpf_attr a;
-	memset(&a, 0, sizeof a);
-	a.map_fd = (uint32_t)fd;
-	a.key = (uintptr_t)k;
-	a.value = (uintptr_t)v; /* next_key for GET_NEXT_KEY */
-	a.flags = flags;
-	return (int)sys_bpf(cmd, &a);
-}
-
-/* ---- the ELF object ------------------------------------------------------------ */
-
-static const Elf64_Shdr *
-sect(const Elf64_Ehdr *eh, const char *name)
-{
-	const Elf64_Shdr *sh = (const void *)((const uint8_t *)eh + eh->e_shoff);
-	const char *names = (const char *)eh + sh[eh->e_shstrndx].sh_offset;
-	for (unsigned i = 0; i < eh->e_shnum; i++)
-		if (!strcmp(names + sh[i].sh_name, name))
-			return &sh[i];
-	return NULL;
-}
-
-static int
-prog_load(struct fastpath *fp, const char *secname, unsigned type, GError **err)
-{
-	const uint8_t *obj = aerod_fastpath_obj;
-	const Elf64_Ehdr *eh = (const void *)obj;
-	if (aerod_fastpath_obj_len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_machine != EM_BPF) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "fastpath: bad BPF object");
-		return -1;
-	}
-	const Elf64_Shdr *prog = sect(eh, secname), *symtab = sect(eh, ".symtab"),
-	                 *strtab = sect(eh, ".strtab"), *lic = sect(eh, "license");
-	char relname[64];
-	g_snprintf(relname, sizeof relname, ".rel%s", secname);
-	const Elf64_Shdr *rel = sect(eh, relname);
-	if (!prog || !symtab || !strtab || !lic) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "fastpath: %s missing", secname);
-		return -1;
-	}
-	size_t ninsn = prog->sh_size / sizeof(struct bpf_insn);
-	struct bpf_insn *insn = g_memdup2(obj + prog->sh_offset, prog->sh_size);
-	const Elf64_Sym *syms = (const void *)(obj + symtab->sh_offset);
-	const char *str = (const char *)obj + strtab->sh_offset;
-	for (size_t i = 0; rel && i < rel->sh_size / sizeof(Elf64_Rel); i++) {
-		const Elf64_Rel *r = (const void *)(obj + rel->sh_offset + i * sizeof(Elf64_Rel));
-		const char *name = str + syms[ELF64_R_SYM(r->r_info)].st_name;
-		size_t at = r->r_offset / sizeof(struct bpf_insn);
-		int m = -1;
-		for (int k = 0; k < M_COUNT; k++)
-			if (!strcmp(name, map_sym[k]))
-				m = k;
-		if (m < 0 || at >= ninsn || insn[at].code != (BPF_LD | BPF_IMM | BPF_DW)) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
-			            "fastpath: %s: unexpected relocation of '%s'", secname, name);
-			g_free(insn);
-			return -1;
-		}
-		insn[at].src_reg = BPF_PSEUDO_MAP_FD;
-		insn[at].imm = fp->map[m];
-	}
-	static char log[65536];
-	union bpf_attr a;
-	memset(&a, 0, sizeof a);
-	a.prog_type = type;
-	a.insns = (uintptr_t)insn;
-	a.insn_cnt = (uint32_t)ninsn;
-	a.license = (uintptr_t)(obj + lic->sh_offset);
-	a.log_buf = (uintptr_t)log;
-	a.log_size = sizeof log;
-	a.log_level = 1;
-	g_strlcpy(a.prog_name, strchr(secname, '/') ? "aero_fp_" : "aero_fp", sizeof a.prog_name);
-	g_strlcat(a.prog_name, strchr(secname, '/') ? strchr(secname, '/') + 1 : "", sizeof a.prog_name);
-	log[0] = 0;
-	int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-	if (fd < 0 && errno == ENOSPC) { /* log too small: load without it */
-		a.log_level = 0;
-		a.log_buf = 0;
-		a.log_size = 0;
-		fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-	}
-	int e = errno;
-	g_free(insn);
-	if (fd < 0) {
-		size_t n = strlen(log);
-		g_warning("fastpath: the verifier's log of %s (end):\n%s", secname,
-		          n > 2048 ? log + n - 2048 : log);
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
-		            "fastpath: loading %s: %s", secname, g_strerror(e));
-	}
-	return fd;
-}
-
 static int
 link_tcx(int prog, unsigned ifindex, unsigned type, GError **err)
 {
@@ -174,7 +46,7 @@ link_tcx(int prog, unsigned ifindex, unsigned type, GError **err)
 	a.link_create.prog_fd = (uint32_t)prog;
 	a.link_create.target_ifindex = ifindex;
 	a.link_create.attach_type = type;
-	int fd = (int)sys_bpf(BPF_LINK_CREATE, &a);
+	int fd = (int)fp_bpf(BPF_LINK_CREATE, &a);
 	if (fd < 0) {
 		char name[IF_NAMESIZE] = "?";
 		if_indextoname(ifindex, name);
@@ -238,7 +110,7 @@ lpm_replace(struct aerod *d, int fd, const struct fp_lpm_key *want, void *vals,
 	for (size_t i = 0; i < n; i++) {
 		if (vsz == sizeof(struct fp_route)) {
 			struct fp_route old, *nw = (struct fp_route *)vals + i;
-			if (map_op(BPF_MAP_LOOKUP_ELEM, fd, &want[i], &old, 0) == 0 &&
+			if (fp_map_op(BPF_MAP_LOOKUP_ELEM, fd, &want[i], &old, 0) == 0 &&
 			    old.action == nw->action && old.dst_ip == nw->dst_ip &&
 			    old.dst_port == nw->dst_port) {
 				nw->pkts = old.pkts;
@@ -248,7 +120,7 @@ lpm_replace(struct aerod *d, int fd, const struct fp_lpm_key *want, void *vals,
 				memcpy(nw->sample, old.sample, sizeof nw->sample);
 			}
 		}
-		if (map_op(BPF_MAP_UPDATE_ELEM, fd, &want[i], (uint8_t *)vals + i * vsz, BPF_ANY) != 0) {
+		if (fp_map_op(BPF_MAP_UPDATE_ELEM, fd, &want[i], (uint8_t *)vals + i * vsz, BPF_ANY) != 0) {
 			d->host_cnt[HC_FP_MAP_ERR]++;
 			g_warning("fastpath: map update: %s", g_strerror(errno));
 		}
@@ -257,7 +129,7 @@ lpm_replace(struct aerod *d, int fd, const struct fp_lpm_key *want, void *vals,
 	struct fp_lpm_key k, next;
 	bool first = true;
 	GArray *gone = g_array_new(FALSE, FALSE, sizeof(struct fp_lpm_key));
-	while (map_op(BPF_MAP_GET_NEXT_KEY, fd, first ? NULL : &k, &next, 0) == 0) {
+	while (fp_map_op(BPF_MAP_GET_NEXT_KEY, fd, first ? NULL : &k, &next, 0) == 0) {
 		first = false;
 		k = next;
 		bool keep = false;
@@ -267,7 +139,7 @@ lpm_replace(struct aerod *d, int fd, const struct fp_lpm_key *want, void *vals,
 			g_array_append_val(gone, k);
 	}
 	for (guint i = 0; i < gone->len; i++)
-		map_op(BPF_MAP_DELETE_ELEM, fd, &g_array_index(gone, struct fp_lpm_key, i), NULL, 0);
+		fp_map_op(BPF_MAP_DELETE_ELEM, fd, &g_array_index(gone, struct fp_lpm_key, i), NULL, 0);
 	g_array_free(gone, TRUE);
 }
 
@@ -275,8 +147,8 @@ static void
 clear_hash(int fd)
 {
 	struct fp_loc4 k;
-	while (map_op(BPF_MAP_GET_NEXT_KEY, fd, NULL, &k, 0) == 0)
-		if (map_op(BPF_MAP_DELETE_ELEM, fd, &k, NULL, 0) != 0)
+	while (fp_map_op(BPF_MAP_GET_NEXT_KEY, fd, NULL, &k, 0) == 0)
+		if (fp_map_op(BPF_MAP_DELETE_ELEM, fd, &k, NULL, 0) != 0)
 			break;
 }
 
@@ -303,23 +175,23 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 		g_strlcpy(fp->why, "no device holds the locator", sizeof fp->why);
 	if (fp->why[0]) {
 		/* off first: the data path stops before the tables change */
-		map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_CFG], &zero, &cfg, BPF_ANY);
-		lpm_replace(d, fp->map[M_RO], NULL, NULL, sizeof(struct fp_route), 0);
-		lpm_replace(d, fp->map[M_FIB], NULL, NULL, sizeof(struct fp_route), 0);
-		lpm_replace(d, fp->map[M_ACCEPT], NULL, NULL, sizeof(struct fp_accept), 0);
-		clear_hash(fp->map[M_TRUST]);
+		fp_map_op(BPF_MAP_UPDATE_ELEM, fp->o.map[FPM_CFG], &zero, &cfg, BPF_ANY);
+		lpm_replace(d, fp->o.map[FPM_RO], NULL, NULL, sizeof(struct fp_route), 0);
+		lpm_replace(d, fp->o.map[FPM_FIB], NULL, NULL, sizeof(struct fp_route), 0);
+		lpm_replace(d, fp->o.map[FPM_ACCEPT], NULL, NULL, sizeof(struct fp_accept), 0);
+		clear_hash(fp->o.map[FPM_TRUST]);
 		g_info("fastpath: off: %s", fp->why);
 		return;
 	}
 	if (ul != fp->in_ifindex) { /* first time, or the Client moved */
 		GError *err = NULL;
-		int l = link_tcx(fp->prog_in, ul, FP_TCX_INGRESS, &err);
+		int l = link_tcx(fp->o.prog_in, ul, FP_TCX_INGRESS, &err);
 		if (l < 0) {
 			g_warning("%s", err->message);
 			g_strlcpy(fp->why, err->message, sizeof fp->why);
 			g_error_free(err);
 			d->host_cnt[HC_FP_MAP_ERR]++;
-			map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_CFG], &zero, &cfg, BPF_ANY);
+			fp_map_op(BPF_MAP_UPDATE_ELEM, fp->o.map[FPM_CFG], &zero, &cfg, BPF_ANY);
 			return;
 		}
 		if (fp->link_in >= 0)
@@ -359,7 +231,7 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 			fv[nf++] = v;
 		}
 	}
-	clear_hash(fp->map[M_TRUST]);
+	clear_hash(fp->o.map[FPM_TRUST]);
 	for (size_t i = 0; i < x->n_admit; i++) {
 		const struct aero_fp_admit *a = &x->admit[i];
 		struct fp_loc4 lk = {0};
@@ -367,7 +239,7 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 			continue; /* IPv6 locator: the core admits it */
 		if (a->src_len == 0 && a->dst_len == 0) {
 			uint32_t one = 1;
-			map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_TRUST], &lk, &one, BPF_ANY);
+			fp_map_op(BPF_MAP_UPDATE_ELEM, fp->o.map[FPM_TRUST], &lk, &one, BPF_ANY);
 			continue;
 		}
 		struct fp_lpm_key k;
@@ -383,11 +255,11 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 		memcpy(av[na].dst, a->dst.b, 16);
 		na++;
 	}
-	lpm_replace(d, fp->map[M_RO], rk, rv, sizeof rv[0], nr);
-	lpm_replace(d, fp->map[M_FIB], fk, fv, sizeof fv[0], nf);
-	lpm_replace(d, fp->map[M_ACCEPT], ak, av, sizeof av[0], na);
+	lpm_replace(d, fp->o.map[FPM_RO], rk, rv, sizeof rv[0], nr);
+	lpm_replace(d, fp->o.map[FPM_FIB], fk, fv, sizeof fv[0], nf);
+	lpm_replace(d, fp->o.map[FPM_ACCEPT], ak, av, sizeof av[0], na);
 	cfg.enabled = 1;
-	if (map_op(BPF_MAP_UPDATE_ELEM, fp->map[M_CFG], &zero, &cfg, BPF_ANY) != 0)
+	if (fp_map_op(BPF_MAP_UPDATE_ELEM, fp->o.map[FPM_CFG], &zero, &cfg, BPF_ANY) != 0)
 		d->host_cnt[HC_FP_MAP_ERR]++;
 	d->host_cnt[HC_FP_SYNC]++;
 	g_info("fastpath: on: %zu RO routes, %zu FIB routes, %zu accept entries", nr, nf, na);
@@ -408,7 +280,7 @@ fold_stats(struct aerod *d, struct fastpath *fp)
 	};
 	uint64_t *v = g_new0(uint64_t, (size_t)fp->ncpu);
 	for (uint32_t i = 0; i < FPS_COUNT; i++) {
-		if (map_op(BPF_MAP_LOOKUP_ELEM, fp->map[M_STATS], &i, v, 0) != 0)
+		if (fp_map_op(BPF_MAP_LOOKUP_ELEM, fp->o.map[FPM_STATS], &i, v, 0) != 0)
 			continue;
 		uint64_t s = 0;
 		for (int c = 0; c < fp->ncpu; c++)
@@ -445,7 +317,7 @@ poll_cb(gpointer user)
 		struct fp_lpm_key k;
 		struct fp_route v;
 		key_of(&k, &r->dst, r->dst_len);
-		if (map_op(BPF_MAP_LOOKUP_ELEM, fp->map[r->ro ? M_RO : M_FIB], &k, &v, 0) != 0)
+		if (fp_map_op(BPF_MAP_LOOKUP_ELEM, fp->o.map[r->ro ? FPM_RO : FPM_FIB], &k, &v, 0) != 0)
 			continue;
 		if (v.pkts == fp->pkts_seen[i] || v.sample_ns == 0)
 			continue;
@@ -493,38 +365,15 @@ fastpath_open(struct aerod *d, GError **err)
 		return -1;
 	}
 	struct fastpath *fp = g_new0(struct fastpath, 1);
-	for (int i = 0; i < M_COUNT; i++)
-		fp->map[i] = -1;
-	fp->prog_xmit = fp->prog_in = fp->link_in = -1;
+	fp->link_in = -1;
 	fp->ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (fp->ncpu < 1)
 		fp->ncpu = 1;
-	the_fp = fp;
-	fp->map[M_CFG] = map_create("aero_fp_cfg", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_cfg), 1, 0);
-	fp->map[M_RO] = map_create("aero_fp_ro", BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fp_lpm_key),
-	                           sizeof(struct fp_route), FP_MAX_ROUTES, BPF_F_NO_PREALLOC);
-	fp->map[M_FIB] = map_create("aero_fp_fib", BPF_MAP_TYPE_LPM_TRIE, sizeof(struct fp_lpm_key),
-	                            sizeof(struct fp_route), FP_MAX_ROUTES, BPF_F_NO_PREALLOC);
-	fp->map[M_TRUST] = map_create("aero_fp_trust", BPF_MAP_TYPE_HASH, sizeof(struct fp_loc4),
-	                              4, FP_MAX_TRUST, 0);
-	fp->map[M_ACCEPT] = map_create("aero_fp_accept", BPF_MAP_TYPE_LPM_TRIE,
-	                               sizeof(struct fp_lpm_key), sizeof(struct fp_accept),
-	                               FP_MAX_ACCEPT, BPF_F_NO_PREALLOC);
-	fp->map[M_STATS] = map_create("aero_fp_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, FPS_COUNT, 0);
-	for (int i = 0; i < M_COUNT; i++) {
-		if (fp->map[i] < 0) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
-			            "--fastpath: creating the BPF map %s: %s (root, Linux with BPF)",
-			            map_sym[i], g_strerror(errno));
-			fastpath_close(d);
-			return -1;
-		}
-	}
-	if ((fp->prog_xmit = prog_load(fp, "lwt/xmit", BPF_PROG_TYPE_LWT_XMIT, err)) < 0 ||
-	    (fp->prog_in = prog_load(fp, "tc/ingress", BPF_PROG_TYPE_SCHED_CLS, err)) < 0) {
-		fastpath_close(d);
+	if (fp_obj_load(&fp->o, err) != 0) {
+		g_free(fp);
 		return -1;
 	}
+	the_fp = fp;
 	fp->poll_id = g_timeout_add(AEROD_FP_POLL_MS, poll_cb, d);
 	g_message("fastpath: eBPF data path loaded (xmit on the routes through %s; ingress on "
 	          "the locator's device once the Client is bound)", d->tun_name);
@@ -540,13 +389,9 @@ fastpath_close(struct aerod *d)
 		return;
 	if (fp->poll_id)
 		g_source_remove(fp->poll_id);
-	int *fds[] = {&fp->link_in, &fp->prog_xmit, &fp->prog_in};
-	for (size_t i = 0; i < G_N_ELEMENTS(fds); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	for (int i = 0; i < M_COUNT; i++)
-		if (fp->map[i] >= 0)
-			close(fp->map[i]);
+	if (fp->link_in >= 0)
+		close(fp->link_in);
+	fp_obj_close(&fp->o);
 	g_free(fp);
 	the_fp = NULL;
 }
@@ -568,5 +413,5 @@ fastpath_describe(struct aerod *d)
 int
 fastpath_xmit_fd(void)
 {
-	return the_fp ? the_fp->prog_xmit : -1;
+	return the_fp ? the_fp->o.prog_xmit : -1;
 }
