@@ -27,3 +27,8 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(CORE_LIB)
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(NETTLE_LIBS)
 
 -include $(BENCH_SRCS:%.c=$(BUILD)/obj/%.d)
+
+# the kernel data path's ingress program, run by the kernel (BPF_PROG_TEST_RUN):
+# the test includes aerod's loader and links the object built into aerod
+$(BUILD)/tests/test_emu_fastpath: $(BUILD)/obj/emu/aerod/fastpath_obj.o
+$(BUILD)/obj/tests/unit/test_emu_fastpath.o: CFLAGS_ALL += -Iemu/aerod

@@ -21,8 +21,11 @@
  *
  * Everything else -- control messages (link-local or multicast inner
  * addresses, ND), packets above the MTU, unknown destinations or sources,
- * CE over Not-ECT -- is left alone (TC_ACT_OK) and takes aerod's user-space
- * path through the core, which counts and handles it. Egress route entries
+ * CE over Not-ECT, a bad outer IPv4 header checksum, inconsistent lengths --
+ * is left alone (TC_ACT_OK) and takes aerod's user-space path through the
+ * core (or the kernel's drop), which counts and handles it. The outer UDP
+ * checksum is not verified here: it covers the inner packet, whose own
+ * transport checksum the receiving stack verifies. Egress route entries
  * count packets and keep a sample of the last header: aerod reports it to
  * the core (aero_node_fastpath_sent), which keeps route optimisation alive.
  *
@@ -210,6 +213,10 @@ aero_fp_ingress(struct __sk_buff *skb)
 	const __u8 *ip = p + FP_ETH_LEN, *udp = ip + 20, *ip6 = udp + 8;
 	if (ip[0] != 0x45 || ip[9] != 17 || (((ip[6] & 0x3f) << 8) | ip[7]) != 0)
 		return TC_ACT_OK; /* options or a fragment: not ours to judge */
+	__u16 iph[10];
+	__builtin_memcpy(iph, ip, 20);
+	if (ip4_csum(iph) != 0)
+		return TC_ACT_OK; /* a bad header checksum: ip_rcv drops it */
 	__u32 daddr, saddr;
 	__builtin_memcpy(&daddr, ip + 16, 4);
 	__builtin_memcpy(&saddr, ip + 12, 4);

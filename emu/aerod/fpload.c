@@ -21,6 +21,8 @@ static const char *const map_sym[FPM_COUNT] = {
 	"fp_cfg", "fp_ro", "fp_fib", "fp_trust", "fp_accept", "fp_stats",
 };
 
+G_DEFINE_QUARK(aerod-fastpath-error, fp_error)
+
 long
 fp_bpf(int cmd, union bpf_attr *a)
 {
@@ -74,7 +76,7 @@ prog_load(const struct fp_obj *fp, const char *secname, unsigned type, GError **
 	const Elf64_Ehdr *eh = (const void *)obj;
 	if (aerod_fastpath_obj_len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
 	    eh->e_machine != EM_BPF) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "fastpath: bad BPF object");
+		g_set_error(err, fp_error_quark(), 0, "fastpath: bad BPF object");
 		return -1;
 	}
 	const Elf64_Shdr *prog = sect(eh, secname), *symtab = sect(eh, ".symtab"),
@@ -83,7 +85,7 @@ prog_load(const struct fp_obj *fp, const char *secname, unsigned type, GError **
 	g_snprintf(relname, sizeof relname, ".rel%s", secname);
 	const Elf64_Shdr *rel = sect(eh, relname);
 	if (!prog || !symtab || !strtab || !lic) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "fastpath: %s missing", secname);
+		g_set_error(err, fp_error_quark(), 0, "fastpath: %s missing", secname);
 		return -1;
 	}
 	size_t ninsn = prog->sh_size / sizeof(struct bpf_insn);
@@ -99,7 +101,7 @@ prog_load(const struct fp_obj *fp, const char *secname, unsigned type, GError **
 			if (!strcmp(name, map_sym[k]))
 				m = k;
 		if (m < 0 || at >= ninsn || insn[at].code != (BPF_LD | BPF_IMM | BPF_DW)) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+			g_set_error(err, fp_error_quark(), 0,
 			            "fastpath: %s: unexpected relocation of '%s'", secname, name);
 			g_free(insn);
 			return -1;
@@ -133,7 +135,7 @@ prog_load(const struct fp_obj *fp, const char *secname, unsigned type, GError **
 		size_t n = strlen(log);
 		g_warning("fastpath: the verifier's log of %s (end):\n%s", secname,
 		          n > 2048 ? log + n - 2048 : log);
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+		g_set_error(err, fp_error_quark(), 0,
 		            "fastpath: loading %s: %s", secname, g_strerror(e));
 	}
 	return fd;
@@ -158,7 +160,7 @@ fp_obj_load(struct fp_obj *o, GError **err)
 	o->map[FPM_STATS] = map_create("aero_fp_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, FPS_COUNT, 0);
 	for (int i = 0; i < FPM_COUNT; i++) {
 		if (o->map[i] < 0) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+			g_set_error(err, fp_error_quark(), 0,
 			            "--fastpath: creating the BPF map %s: %s (root, Linux with BPF)",
 			            map_sym[i], g_strerror(errno));
 			fp_obj_close(o);

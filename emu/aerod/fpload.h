@@ -7,7 +7,6 @@
 #define AEROD_FPLOAD_H
 
 #include <glib.h>
-#include <gio/gio.h>
 #include <linux/bpf.h>
 #include <stdint.h>
 
@@ -26,6 +25,7 @@ struct fp_obj {
 int fp_obj_load(struct fp_obj *o, GError **err);
 void fp_obj_close(struct fp_obj *o);
 long fp_bpf(int cmd, union bpf_attr *a);
+GQuark fp_error_quark(void);
 /* BPF_MAP_LOOKUP_ELEM / UPDATE_ELEM / DELETE_ELEM / GET_NEXT_KEY (v: the
  * value or the next key) */
 int fp_map_op(int cmd, int fd, const void *k, void *v, uint64_t flags);
