@@ -986,6 +986,13 @@ class Run:
                 self.flow_notes[k] = f"start deferred from t={now:.1f} s (source had no prefix)"
             return "defer"
         daddr = self.addr_of(dst)
+        if not daddr and self.nodes[dst]["role"] == "client":
+            # the destination's prefix (or its router-model downstream
+            # address) is not there yet: start when it is
+            if k not in self.flow_notes:
+                log(f"traffic {k}: {dst} has no address yet: start deferred")
+                self.flow_notes[k] = f"start deferred from t={now:.1f} s (destination had no address)"
+            return "defer"
         if not daddr:
             log(f"traffic {k}: no address for {dst} yet (no prefix): flow skipped")
             self.flow_notes[k] = "destination has no address"
@@ -1028,7 +1035,9 @@ class Run:
             self.procs += [(f"flow{k}-iperf3s", srv), (f"flow{k}-iperf3c", cli)]
             self.flows[k] = ("tcp", cli, srv)
         if k in self.flow_notes:
-            self.flow_notes[k] = f"started at t={now / self.scale:.1f} s, late: the source had no prefix before"
+            why = "the destination had no address" if "destination" in self.flow_notes[k] else \
+                  "the source had no prefix"
+            self.flow_notes[k] = f"started at t={now / self.scale:.1f} s, late: {why} before"
         self.scen_event(src, "traffic_start", flow=k, to=dst, addr=daddr)
 
     def run_timeline(self):
@@ -1062,7 +1071,9 @@ class Run:
                             acts.insert(i, again)
                             acts[i:] = sorted(acts[i:], key=lambda a: a[0])
                         else:
-                            self.flow_notes[obj[0]] = "never started: the source had no prefix"
+                            self.flow_notes[obj[0]] = ("never started: the destination had no address"
+                                                       if "destination" in self.flow_notes.get(obj[0], "")
+                                                       else "never started: the source had no prefix")
                 except Fail as e:
                     log(f"timeline: {e}")
             if t - last_progress >= self.a.progress:
