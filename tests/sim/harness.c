@@ -782,11 +782,13 @@ sim_set_bgp_to_servers(struct sim *s, bool on)
 	s->bgp_no_servers = !on;
 }
 
-void
-sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
-                  aero_tstamp at)
+/* a packet for node i at time at: injected on its tunnel side, or reported
+ * as sent by a host fast path */
+static void
+push_node_packet(struct sim *s, enum sev_kind kind, int i, const uint8_t *pkt,
+                 size_t len, aero_tstamp at)
 {
-	struct sev *e = sev_new(s, SEV_INJECT, at);
+	struct sev *e = sev_new(s, kind, at);
 	e->node = i;
 	e->data = g_memdup2(pkt, len);
 	e->len = len;
@@ -794,14 +796,17 @@ sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
 }
 
 void
+sim_inject_tunnel(struct sim *s, int i, const uint8_t *pkt, size_t len,
+                  aero_tstamp at)
+{
+	push_node_packet(s, SEV_INJECT, i, pkt, len, at);
+}
+
+void
 sim_fastpath_sent(struct sim *s, int i, const uint8_t *pkt, size_t len,
                   aero_tstamp at)
 {
-	struct sev *e = sev_new(s, SEV_FP_SENT, at);
-	e->node = i;
-	e->data = g_memdup2(pkt, len);
-	e->len = len;
-	sev_push(s, e);
+	push_node_packet(s, SEV_FP_SENT, i, pkt, len, at);
 }
 
 void
