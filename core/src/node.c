@@ -1175,10 +1175,8 @@ aero_node_fastpath(const aero_node *cn, struct aero_fastpath *fp)
 	n->ops->fastpath(n, fp); /* the role's routes come first */
 	if (fp->enabled)
 		fib_foreach(n, fp_fib_route, fp);
-	if (!fp->enabled) {
+	if (!fp->enabled) /* nothing half-filled for the host */
 		memset(fp, 0, sizeof *fp);
-		return 0;
-	}
 	return 0;
 }
 

@@ -77,6 +77,27 @@ stat_add(__u32 idx, __u64 v)
 		*c += v; /* per CPU */
 }
 
+/* the configuration when the data path is on and the packet is of the
+ * expected outer protocol, else NULL (the packet is none of ours) */
+INLINE struct fp_cfg *
+cfg_for(struct __sk_buff *skb, __u16 proto)
+{
+	__u32 zero = 0;
+	struct fp_cfg *cfg = map_lookup(&fp_cfg, &zero);
+	return cfg && cfg->enabled && skb->protocol == BE16(proto) ? cfg : 0;
+}
+
+/* a packet carried: counters first, first + 1, first + 2 (FPS_*_PKTS,
+ * _BYTES, _GSO are in that order for both directions) */
+INLINE void
+carried(__u32 first, __u32 segs, __u32 bytes, int gso)
+{
+	stat_add(first, segs);
+	stat_add(first + 1, bytes);
+	if (gso)
+		stat_add(first + 2, 1);
+}
+
 INLINE int
 slow(__u32 idx)
 {
@@ -126,9 +147,8 @@ SEC("lwt/xmit")
 int
 aero_fp_xmit(struct __sk_buff *skb)
 {
-	__u32 zero = 0;
-	struct fp_cfg *cfg = map_lookup(&fp_cfg, &zero);
-	if (!cfg || !cfg->enabled || skb->protocol != BE16(0x86dd))
+	struct fp_cfg *cfg = cfg_for(skb, 0x86dd);
+	if (!cfg)
 		return BPF_OK;
 	__u8 ip6[41];
 	if (skb_load(skb, 0, ip6, 41) < 0)
@@ -191,10 +211,7 @@ aero_fp_xmit(struct __sk_buff *skb)
 
 	if (lwt_push_encap(skb, BPF_LWT_ENCAP_IP, hdr, sizeof hdr) < 0)
 		return slow(FPS_TX_ERR); /* unchanged: aerod sends it */
-	stat_add(FPS_TX_PKTS, segs);
-	stat_add(FPS_TX_BYTES, len);
-	if (gso)
-		stat_add(FPS_TX_GSO, 1);
+	carried(FPS_TX_PKTS, segs, len, gso);
 	return BPF_LWT_REROUTE; /* IPv4 routing, netfilter, qdiscs, neighbours */
 }
 
@@ -202,9 +219,8 @@ SEC("tc/ingress")
 int
 aero_fp_ingress(struct __sk_buff *skb)
 {
-	__u32 zero = 0;
-	struct fp_cfg *cfg = map_lookup(&fp_cfg, &zero);
-	if (!cfg || !cfg->enabled || skb->protocol != BE16(0x0800))
+	struct fp_cfg *cfg = cfg_for(skb, 0x0800);
+	if (!cfg)
 		return TC_ACT_OK;
 	/* Ethernet (14) + IPv4 (20) + UDP (8) + IPv6 (40) + 1 */
 	__u8 p[83];
@@ -279,10 +295,7 @@ aero_fp_ingress(struct __sk_buff *skb)
 	if (skb_adjust_room(skb, -FP_OUTER_LEN, BPF_ADJ_ROOM_MAC,
 	                    BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_DECAP_L3_IPV6) < 0)
 		return slow(FPS_RX_ERR);
-	stat_add(FPS_RX_PKTS, segs);
-	stat_add(FPS_RX_BYTES, len - FP_ETH_LEN - FP_OUTER_LEN);
-	if (gso)
-		stat_add(FPS_RX_GSO, 1);
+	carried(FPS_RX_PKTS, segs, len - FP_ETH_LEN - FP_OUTER_LEN, gso);
 	/* as aerod writes it: to the AERO TUN or a downstream link's TUN */
 	return (int)redirect(out_ifindex ? out_ifindex : cfg->tun_ifindex, BPF_F_INGRESS);
 }

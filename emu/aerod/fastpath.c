@@ -8,10 +8,8 @@
  * -9). It programs the maps from the core's export
  * (aero_node_fastpath) after every run of the core, and every
  * AEROD_FP_POLL_MS reports what the kernel carried (aero_node_fastpath_sent)
- * and folds the data path's counters into the host counters.
- *
- * No libbpf: the ELF object has two program sections whose only
- * relocations are loads of the six map symbols (fastpath_maps.h).
+ * and folds the data path's counters into the host counters. Loading
+ * the object: fpload.c.
  */
 #include "aerod.h"
 #include "fpload.h"
@@ -38,21 +36,21 @@ struct fastpath {
 	char why[160];                 /* why the table is not in the kernel */
 };
 
+/* the ingress program on ifindex, for as long as the returned link fd */
 static int
-link_tcx(int prog, unsigned ifindex, unsigned type, GError **err)
+link_ingress(int prog, unsigned ifindex, GError **err)
 {
 	union bpf_attr a;
 	memset(&a, 0, sizeof a);
 	a.link_create.prog_fd = (uint32_t)prog;
 	a.link_create.target_ifindex = ifindex;
-	a.link_create.attach_type = type;
+	a.link_create.attach_type = FP_TCX_INGRESS;
 	int fd = (int)fp_bpf(BPF_LINK_CREATE, &a);
 	if (fd < 0) {
 		char name[IF_NAMESIZE] = "?";
 		if_indextoname(ifindex, name);
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
-		            "fastpath: tcx %s on %s: %s (tcx needs Linux >= 6.6)",
-		            type == FP_TCX_INGRESS ? "ingress" : "egress", name,
+		            "fastpath: tcx ingress on %s: %s (tcx needs Linux >= 6.6)", name,
 		            g_strerror(errno));
 	}
 	return fd;
@@ -185,7 +183,7 @@ program(struct aerod *d, struct fastpath *fp, const struct aero_fastpath *x)
 	}
 	if (ul != fp->in_ifindex) { /* first time, or the Client moved */
 		GError *err = NULL;
-		int l = link_tcx(fp->o.prog_in, ul, FP_TCX_INGRESS, &err);
+		int l = link_ingress(fp->o.prog_in, ul, &err);
 		if (l < 0) {
 			g_warning("%s", err->message);
 			g_strlcpy(fp->why, err->message, sizeof fp->why);

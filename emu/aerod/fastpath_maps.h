@@ -70,7 +70,8 @@ struct fp_accept {
 	__u8 dst[16];
 };
 
-/* fp_stats (per CPU, summed by aerod; names in fastpath.c) */
+/* fp_stats (per CPU, summed by aerod; names in fastpath.c); PKTS, BYTES,
+ * GSO stay consecutive in both directions (fastpath.bpf.c: carried) */
 enum {
 	FPS_TX_PKTS, FPS_TX_BYTES, FPS_TX_GSO, FPS_TX_SLOW, FPS_TX_ERR,
 	FPS_RX_PKTS, FPS_RX_BYTES, FPS_RX_GSO, FPS_RX_SLOW, FPS_RX_NOT_ADMITTED,
